@@ -1,0 +1,43 @@
+# The two commands of the README, plus the authoring helpers. Every target creates the environment if it is missing.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Extra pytest arguments, e.g. `make test ARGS="--slow"` to run the cells flagged slow too.
+ARGS ?=
+
+.PHONY: bench test export clean-nbs docs serve-docs
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## 1. The main job: run the default batch of benchmark notebooks (cpu presets, bundled data) and print the table.
+bench: $(STAMP)
+	$(BIN)/deepsubspace run --scale cpu --out runs
+
+## 2. The tests: export the notebooks, then every notebook's inline tests and tests/ under pytest.
+test: $(STAMP)
+	$(BIN)/nbdev-export
+	$(BIN)/python -m pytest -n 2 $(ARGS)
+
+export: $(STAMP)
+	$(BIN)/nbdev-export
+
+clean-nbs: $(STAMP)
+	$(BIN)/nbdev-clean
+
+## The documentation site, offline: smalldocs builds _site from _quarto.yml (its pre-/post-render steps write the API
+## pages, copy runs/results.md into the Results page and render the maths to MathML), then a check that no page loads
+## anything from the network and that every chapter in the sidebar was built.
+docs: $(STAMP)
+	$(BIN)/nbdev-export
+	$(BIN)/smalldocs render
+	$(BIN)/python tests/check_site.py _site
+
+## Build, then serve the site at http://127.0.0.1:4200 (`.venv/bin/smalldocs preview` also rebuilds on every change).
+serve-docs: docs
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _site 4200
