@@ -9,6 +9,7 @@ from deepsubspace.augment import make_augment, gaussian_noise, two_views
 from deepsubspace.models import MLP, SmallConvNet, ClusterHead, ProjectionHead, make_backbone, resnet_cifar, resnet_imagenet
 from deepsubspace.distributed import all_gather_with_grad, all_reduce_with_grad, init_distributed, spawn_local
 from deepsubspace.engine import Callback, Method, TrainConfig, Trainer, train
+from deepsubspace.coding_rate import coding_rate, coding_rate_reduction, mcr2_loss, tcr_loss, nmce_loss
 from deepsubspace.base import ClusteringEstimator, KMeansBaseline, SpectralBaseline
 ```"""
 
@@ -17,7 +18,7 @@ from deepsubspace.base import ClusteringEstimator, KMeansBaseline, SpectralBasel
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/index.ipynb #0a666685
+# %% ../nbs/index.ipynb #c79eb810
 __version__ = "0.1.0"
 
 from .metrics import cluster_acc, evaluate
@@ -26,4 +27,5 @@ from .augment import make_augment, gaussian_noise, two_views
 from .models import MLP, SmallConvNet, ClusterHead, ProjectionHead, make_backbone, resnet_cifar, resnet_imagenet
 from .distributed import all_gather_with_grad, all_reduce_with_grad, init_distributed, spawn_local
 from .engine import Callback, Method, TrainConfig, Trainer, train
+from .coding_rate import coding_rate, coding_rate_reduction, mcr2_loss, tcr_loss, nmce_loss
 from .base import ClusteringEstimator, KMeansBaseline, SpectralBaseline
