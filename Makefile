@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Extra pytest arguments, e.g. `make test ARGS="--slow"` to run the cells flagged slow too.
 ARGS ?=
+# OpenMP threads sleep instead of spinning while they wait: on a small shared machine (2 cores, pytest -n 2, or a
+# benchmark beside other work) spinning threads fight for the cores and small torch ops get 10-20x slower.
+export OMP_WAIT_POLICY ?= PASSIVE
 
 .PHONY: bench test export clean-nbs docs serve-docs
 
