@@ -126,23 +126,31 @@ def parameter_groups(
     module: nn.Module,          # the model (or method) whose trainable parameters are optimised
     weight_decay: float = 0.0,  # applied to weights (>= 2-D); biases and norm parameters get none
 ) -> list[dict]:
-    "Two parameter groups: weights with decay, and 1-D parameters (biases, norms) without decay or LARS scaling."
-    decay, no_decay = [], []
+    """Weights with decay, and 1-D parameters (biases, norms) without decay or LARS scaling; each split again by the
+    learning-rate factor that `module.lr_factors()` gives its sub-module (if the module defines it; default 1)."""
+    factors = module.lr_factors() if hasattr(module, 'lr_factors') else {}
+    factor_of = {id(p): float(f) for sub, f in factors.items() for p in sub.parameters()}
+    buckets = {}
     for p in module.parameters():
-        if p.requires_grad: (no_decay if p.ndim <= 1 else decay).append(p)
-    return [g for g in ({"params": decay, "weight_decay": weight_decay},
-                        {"params": no_decay, "weight_decay": 0.0, "lars_exclude": True}) if g["params"]]
+        if p.requires_grad: buckets.setdefault((factor_of.get(id(p), 1.0), p.ndim <= 1), []).append(p)
+    groups = []
+    for f, is_1d in sorted(buckets, key=lambda key: (key[0] != 1.0, key)):   # the default factor first, then weights
+        g = {"params": buckets[(f, is_1d)], "weight_decay": 0.0 if is_1d else weight_decay, "lr_factor": f}
+        if is_1d: g["lars_exclude"] = True
+        groups.append(g)
+    return groups
 
 def make_optimizer(
     module: nn.Module,         # parameters to optimise (only those with requires_grad)
     name: str = "adam",        # 'sgd', 'adam', 'adamw' or 'lars'
-    lr: float = 1e-3,          # learning rate
+    lr: float = 1e-3,          # learning rate (times a group's `lr_factor`, see `parameter_groups`)
     weight_decay: float = 0.0, # weight decay (not on biases / norm parameters)
     momentum: float = 0.9,     # SGD / LARS momentum
 ) -> torch.optim.Optimizer:
     "Build one of the optimisers the papers use."
     groups = parameter_groups(module, weight_decay)
     if not groups: raise ValueError("the method has no trainable parameters (all have requires_grad=False).")
+    for g in groups: g["lr"] = lr * g.pop("lr_factor")
     if name == "lars": return LARS(groups, lr=lr, momentum=momentum)
     for g in groups: g.pop("lars_exclude", None)
     if name == "sgd": return torch.optim.SGD(groups, lr=lr, momentum=momentum)
@@ -211,6 +219,10 @@ class Method(nn.Module):
 
     def on_epoch_start(self, epoch: int) -> None:
         "Called before the first step of every epoch (e.g. to refresh per-epoch targets)."
+
+    def lr_factors(self) -> dict:
+        "Sub-module -> factor on the learning rate of its parameters (see `parameter_groups`); none by default."
+        return {}
 
 class _StepModule(nn.Module):
     def __init__(self, method): super().__init__(); self.method = method

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import numbers
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -15,14 +16,14 @@ from sklearn.preprocessing import normalize
 from torch import nn
 
 from .base import ClusteringEstimator
-from .engine import Callback, Method, TrainConfig, make_schedule, resolve_device, train
+from .engine import Method, TrainConfig, make_optimizer, resolve_device, train
 from .self_expression import ensc_coefficients, lsr_closed_form, spectral_clustering
 
 # %% auto #0
 __all__ = ['ConvAutoencoder', 'MLPAutoencoder', 'make_autoencoder', 'SelfExpressiveLayer', 'self_expression_loss',
            'exact_self_expression', 'dsc_affinity', 'ReconstructionMethod', 'DSCMethod', 'DSC', 'subspace_affinity',
            'classifier_affinity', 'collaborative_loss', 'ensc_affinity', 'ClassifierHead', 'NCSCNet', 'NCSCMethod',
-           'PartLearningRates', 'NCSC']
+           'NCSC']
 
 # %% ../nbs/21_ncsc.ipynb #f7418c8d
 def _conv_size(size: int, kernel: int, stride: int=2) -> int:
@@ -208,6 +209,10 @@ def _check_positive_int(name: str, v, minimum: int=0) -> None:
     if not isinstance(v, numbers.Integral) or isinstance(v, bool) or v < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {v!r}")
 
+def _phase_dir(checkpoint_dir: str | None, phase: str) -> str | None:
+    "checkpoint_dir/<phase> (each training phase resumes from its own last.pt), or None without checkpoints."
+    return str(Path(checkpoint_dir) / phase) if checkpoint_dir else None
+
 @torch.no_grad()
 def _batched(fn, X: np.ndarray, device: torch.device, batch_size: int=1024) -> torch.Tensor:
     "Apply fn to X in batches on `device` (eval mode is the caller's business); result on the CPU."
@@ -242,6 +247,7 @@ class DSC(ClusteringEstimator):
         amp: str='off',                  # engine mixed precision (self-expression is solved in float32 anyway)
         progress: bool=True,             # progress bars
         random_state: int | None=0,      # seed of initialisation and batches
+        checkpoint_dir: str | None=None, # resumable checkpoints, one folder per phase: checkpoint_dir/<phase>/last.pt
     ):
         store_attr()
 
@@ -259,10 +265,12 @@ class DSC(ClusteringEstimator):
             self.history_ = {}
             if self.pretrain_epochs:
                 self.history_['pretrain'] = train(ReconstructionMethod(self.ae_), X, config, epochs=self.pretrain_epochs,
-                                                  batch_size=min(self.batch_size, len(X)))
+                                                  batch_size=min(self.batch_size, len(X)),
+                                                  checkpoint_dir=_phase_dir(self.checkpoint_dir, 'pretrain'))
             self.method_ = DSCMethod(self.ae_, len(X), self.lam1, self.exact, self.normalize_codes)
             if self.steps:
-                self.history_['dsc'] = train(self.method_, X, config, steps=self.steps, batch_size=len(X), seed=seed + 1)
+                self.history_['dsc'] = train(self.method_, X, config, steps=self.steps, batch_size=len(X), seed=seed + 1,
+                                             checkpoint_dir=_phase_dir(self.checkpoint_dir, 'dsc'))
             self.coef_ = self._coefficients(X)
             self.affinity_ = (dsc_affinity(self.coef_, self.n_clusters, self.subspace_dim, self.power, self.keep)
                               if self.readout == 'dsc' else np.abs(self.coef_) + np.abs(self.coef_).T)
@@ -385,12 +393,18 @@ class NCSCMethod(Method):
                  ensc_alpha: float=20.0, # α of the EnSC teacher
                  mutual: bool=False,   # the negatives teach the classifier too (see `collaborative_loss`)
                  soft_positives: bool=True, # BCE on positives (True) or the paper's A_s-weighted -log A_c (False)
+                 ae_lr_factor: float=1.0, # the autoencoder learns at this multiple of the engine's lr (paper: 1e-5 / 1e-3)
                 ):
         super().__init__()
         if stage not in _NCSC_STAGES: raise ValueError(f"stage={stage!r}: use one of {_NCSC_STAGES}")
         if teacher not in ('ridge', 'ensc'): raise ValueError(f"teacher={teacher!r}: use 'ridge' or 'ensc'")
-        store_attr('net,stage,lam1,lam_cl,u,l,l_first,alpha,normalize_codes,teacher,ensc_alpha,mutual,soft_positives')
+        store_attr('net,stage,lam1,lam_cl,u,l,l_first,alpha,normalize_codes,teacher,ensc_alpha,mutual,soft_positives,'
+                   'ae_lr_factor')
         self.l_now = l
+
+    def lr_factors(self) -> dict:
+        "The engine's hook for per-part learning rates: the autoencoder at `ae_lr_factor` times the classifier's."
+        return {self.net.ae: self.ae_lr_factor}
 
     def _codes(self, z): return _unit(z) if self.normalize_codes else z.float()
 
@@ -423,17 +437,6 @@ class NCSCMethod(Method):
         col = collaborative_loss(subspace_affinity(C), classifier_affinity(self.net.head(fmap)), self.u, self.l_now,
                                  self.alpha, A_pos=A_pos, mutual=self.mutual, soft_positives=self.soft_positives)
         return {**sub, **col, 'loss': sub['loss'] + self.lam_cl * col['omega']}
-
-class PartLearningRates(Callback):
-    "Rebuild the engine's Adam with one learning rate for the autoencoder and another for everything else."
-    def __init__(self, ae: nn.Module, lr_ae: float): self.ae, self.lr_ae = ae, lr_ae
-    def on_train_start(self, tr):
-        ae_ids = {id(p) for p in self.ae.parameters()}
-        params = [p for p in tr.method.parameters() if p.requires_grad]
-        groups = [{'params': [p for p in params if id(p) in ae_ids], 'lr': self.lr_ae},
-                  {'params': [p for p in params if id(p) not in ae_ids], 'lr': tr.config.lr}]
-        tr.optimizer = torch.optim.Adam([g for g in groups if g['params']])
-        tr.scheduler = make_schedule(tr.optimizer, tr.total_steps, tr.config.schedule, tr.config.warmup_steps)
 
 # %% ../nbs/21_ncsc.ipynb #b3cf2dbc
 class NCSC(ClusteringEstimator):
@@ -470,6 +473,7 @@ class NCSC(ClusteringEstimator):
         amp: str='auto',                 # engine mixed precision ('auto': bf16 on CUDA, off on CPU)
         progress: bool=True,             # progress bars
         random_state: int | None=0,      # seed of initialisation and batches
+        checkpoint_dir: str | None=None, # resumable checkpoints, one folder per phase: checkpoint_dir/<phase>/last.pt
     ):
         store_attr()
 
@@ -503,7 +507,8 @@ class NCSC(ClusteringEstimator):
             self.history_ = {}
             if self.pretrain_epochs:
                 self.history_['pretrain'] = train(ReconstructionMethod(self.net_.ae), X, config, epochs=self.pretrain_epochs,
-                                                  batch_size=min(self.pretrain_batch_size, len(X)), lr=self.pretrain_lr, seed=seed)
+                                                  batch_size=min(self.pretrain_batch_size, len(X)), lr=self.pretrain_lr, seed=seed,
+                                                  checkpoint_dir=_phase_dir(self.checkpoint_dir, 'pretrain'))
             bs = min(self.batch_size, len(X))
             for i, (stage, epochs) in enumerate(zip(_NCSC_STAGES, (self.se_epochs, self.classifier_epochs, self.joint_epochs))):
                 if not epochs: continue
@@ -511,9 +516,9 @@ class NCSC(ClusteringEstimator):
                 for p in self.net_.head.parameters(): p.requires_grad_(stage != 'self_expression')
                 method = NCSCMethod(self.net_, stage, self.lam1, self.lam_cl, self.u, l, l_first, self.alpha,
                                     self.normalize_codes, self.teacher, self.ensc_alpha, self.mutual,
-                                    self.soft_positives)
-                self.history_[stage] = train(method, X, config, [PartLearningRates(self.net_.ae, self.lr_ae)],
-                                             epochs=epochs, batch_size=bs, lr=self.lr, seed=seed + 1 + i)
+                                    self.soft_positives, ae_lr_factor=self.lr_ae / self.lr)
+                self.history_[stage] = train(method, X, config, epochs=epochs, batch_size=bs, lr=self.lr, seed=seed + 1 + i,
+                                             checkpoint_dir=_phase_dir(self.checkpoint_dir, stage))
             for p in self.net_.parameters(): p.requires_grad_(True)
             self.labels_ = self._predict(X)
 
