@@ -25,8 +25,8 @@ from .engine import resolve_device
 
 # %% auto #0
 __all__ = ['unit_rows', 'lsr_closed_form', 'lsr_coefficients', 'ensc_gamma', 'soft_threshold', 'elastic_net_admm',
-           'correlation_neighbors', 'ensc_coefficients', 'coefficient_affinity', 'spectral_clustering', 'distinct_rows',
-           'SelfExpressiveClustering', 'LSR', 'EnSC', 'SSC']
+           'correlation_neighbors', 'ensc_coefficients', 'ensc_coefficients_new', 'coefficient_affinity',
+           'spectral_clustering', 'distinct_rows', 'SelfExpressiveClustering', 'LSR', 'EnSC', 'SSC']
 
 # %% ../nbs/20_self_expression.ipynb #ef5de936
 def unit_rows(
@@ -170,24 +170,28 @@ def _solve_candidates(Xpad, support, targets, gamma, lam, coef, batch, use_numpy
         coef[sl] = torch.as_tensor(c, device=coef.device); iters = max(iters, it)
     return iters
 
-def _kkt_scan(X, Xpad, support, coef, gamma, lam, n_violators, tol, scan_elements, progress):
-    "Scan all points for violators of the optimality condition; return violating rows, their worst offenders, KKT ratios."
+def _kkt_scan(X, Xpad, support, coef, gamma, lam, n_violators, tol, scan_elements, progress, queries=None):
+    """Scan every target (the rows of X, or `queries`) for violators of the optimality condition against all of X;
+    return violating rows, their worst offenders, KKT ratios."""
     n = len(X)
+    own = queries is None
+    Y = X if own else queries
     keep = (coef != 0) & (support < n)
     nz = torch.nonzero(keep)
-    C = torch.sparse_coo_tensor(torch.stack([nz[:, 0], support[keep]]), coef[keep], (n, n), check_invariants=False)
-    R = (X - torch.sparse.mm(C, X)) * gamma[:, None]              # γ-scaled residuals, all rows, O(nnz D)
+    C = torch.sparse_coo_tensor(torch.stack([nz[:, 0], support[keep]]), coef[keep], (len(Y), n), check_invariants=False)
+    R = (Y - torch.sparse.mm(C, X)) * gamma[:, None]              # γ-scaled residuals, all targets, O(nnz D)
     block = _scan_block_rows(n, scan_elements)
     buf = torch.empty((block, n + 1), dtype=X.dtype, device=X.device)   # column n: sink for the padding index
-    ratio = torch.empty(n, dtype=X.dtype, device=X.device)
+    ratio = torch.empty(len(Y), dtype=X.dtype, device=X.device)
     rows, new = [], []
     limit = lam * (1 + tol)
-    for s in tqdm(range(0, n, block), desc='optimality scan', disable=not progress, leave=False):
-        e = min(s + block, n)
+    for s in tqdm(range(0, len(Y), block), desc='optimality scan', disable=not progress, leave=False):
+        e = min(s + block, len(Y))
         S = buf[:e - s]
         torch.matmul(R[s:e], X.T, out=S[:, :n]).abs_()
-        r = torch.arange(e - s, device=X.device)
-        S[r, r + s] = 0.0                                         # the point itself
+        if own:
+            r = torch.arange(e - s, device=X.device)
+            S[r, r + s] = 0.0                                     # the point itself
         S.scatter_(1, support[s:e], 0.0)                          # candidates are already optimised
         S = S[:, :n]
         ratio[s:e] = S.amax(1) / lam
@@ -198,6 +202,38 @@ def _kkt_scan(X, Xpad, support, coef, gamma, lam, n_violators, tol, scan_element
             rows.append(bad + s); new.append(j)
     empty = torch.empty(0, dtype=torch.int64, device=X.device)
     return (torch.cat(rows) if rows else empty, torch.cat(new) if new else empty.view(0, n_violators), ratio)
+
+def _oracle_rounds(X, Xpad, targets, support, gamma, lam, n_violators, max_rounds, tol, admm_tol, batch_size,
+                   scan_elements, use_numpy, progress, own):
+    """Solve every target on its candidates, then up to `max_rounds` times: scan for violators, add the worst, re-solve
+    those targets warm. Targets are the rows of X (`own`, self-expression) or new points; returns (support, coef, rounds)."""
+    nt, D = targets.shape
+    n = len(X)
+    coef = torch.zeros(support.shape, dtype=X.dtype, device=X.device)
+    rows, rounds = torch.arange(nt, device=X.device), []
+    for rnd in range(max_rounds + 1):
+        t1 = time.perf_counter()
+        batch = max(1, min(batch_size, scan_elements // (support.shape[1] * D)))   # B x m x D gathered points
+        rows_coef = coef[rows]
+        iters = _solve_candidates(Xpad, support[rows], targets[rows], gamma[rows], lam, rows_coef, batch, use_numpy,
+                                  admm_tol, f'solve (round {rnd})', progress)
+        coef[rows] = rows_coef
+        stats = dict(solved_rows=len(rows), support=support.shape[1], admm_iters=iters,
+                     solve_seconds=time.perf_counter() - t1)
+        t2 = time.perf_counter()
+        bad_rows, offenders, ratio = _kkt_scan(X, Xpad, support, coef, gamma, lam, n_violators, tol, scan_elements,
+                                               progress, queries=None if own else targets)
+        q = torch.quantile(ratio.float().cpu(), torch.tensor([0.5, 0.99, 1.0])).tolist()
+        stats.update(violating_rows=len(bad_rows), kkt_ratio_median=q[0], kkt_ratio_p99=q[1], kkt_ratio_max=q[2],
+                     scan_seconds=time.perf_counter() - t2)
+        rounds.append(stats)
+        if rnd == max_rounds or len(bad_rows) == 0: break
+        pad = torch.full((nt, offenders.shape[1]), n, dtype=support.dtype, device=X.device)
+        pad[bad_rows] = offenders
+        support = torch.cat([support, pad], 1)
+        coef = torch.cat([coef, coef.new_zeros(nt, offenders.shape[1])], 1)
+        rows = bad_rows
+    return support, coef, rounds
 
 # %% ../nbs/20_self_expression.ipynb #d288c90f
 def ensc_coefficients(
@@ -230,37 +266,51 @@ def ensc_coefficients(
     if array_backend not in ('auto', 'numpy', 'torch'):
         raise ValueError(f"array_backend must be 'auto', 'numpy' or 'torch', got {array_backend!r}")
     use_numpy = array_backend == 'numpy' or (array_backend == 'auto' and dev.type == 'cpu')
-    coef = torch.zeros(support.shape, dtype=Xt.dtype, device=dev)
-    rows = torch.arange(n, device=dev)
-    info = dict(n_neighbors=m, neighbor_seconds=time.perf_counter() - t0, rounds=[])
-    for rnd in range(max_rounds + 1):
-        t1 = time.perf_counter()
-        batch = max(1, min(batch_size, scan_elements // (support.shape[1] * D)))   # B x m x D gathered points
-        rows_coef = coef[rows]
-        iters = _solve_candidates(Xpad, support[rows], Xt[rows], gamma[rows], lam, rows_coef, batch, use_numpy,
-                                  admm_tol, f'solve (round {rnd})', progress)
-        coef[rows] = rows_coef
-        stats = dict(solved_rows=len(rows), support=support.shape[1], admm_iters=iters,
-                     solve_seconds=time.perf_counter() - t1)
-        t2 = time.perf_counter()
-        bad_rows, offenders, ratio = _kkt_scan(Xt, Xpad, support, coef, gamma, lam, n_violators, tol,
-                                               scan_elements, progress)
-        q = torch.quantile(ratio.float().cpu(), torch.tensor([0.5, 0.99, 1.0])).tolist()
-        stats.update(violating_rows=len(bad_rows), kkt_ratio_median=q[0], kkt_ratio_p99=q[1], kkt_ratio_max=q[2],
-                     scan_seconds=time.perf_counter() - t2)
-        info['rounds'].append(stats)
-        if rnd == max_rounds or len(bad_rows) == 0: break
-        pad = torch.full((n, offenders.shape[1]), n, dtype=support.dtype, device=dev)
-        pad[bad_rows] = offenders
-        support = torch.cat([support, pad], 1)
-        coef = torch.cat([coef, coef.new_zeros(n, offenders.shape[1])], 1)
-        rows = bad_rows
+    info = dict(n_neighbors=m, neighbor_seconds=time.perf_counter() - t0)
+    support, coef, info['rounds'] = _oracle_rounds(Xt, Xpad, Xt, support, gamma, lam, n_violators, max_rounds, tol,
+                                                   admm_tol, batch_size, scan_elements, use_numpy, progress, own=True)
     keep = (coef != 0) & (support < n)
     nz = torch.nonzero(keep)
     C = sp.csr_matrix((coef[keep].double().cpu().numpy(), (nz[:, 0].cpu().numpy(), support[keep].cpu().numpy())),
                       shape=(n, n))
     info.update(seconds=time.perf_counter() - t0, nnz_per_row=C.nnz / n, converged=info['rounds'][-1]['violating_rows'] == 0)
     return C, info
+
+# %% ../nbs/20_self_expression.ipynb #e3701b67
+def ensc_coefficients_new(
+    dictionary: np.ndarray | torch.Tensor, # N x D points to express with (e.g. the training set); unit rows inside
+    X: np.ndarray | torch.Tensor,          # M x D new points; unit rows inside
+    lam: float=0.9,               # λ ∈ (0, 1]
+    alpha: float=20.0,            # α > 1, with μ_j the new point's largest |correlation| with the dictionary
+    n_neighbors: int=32,          # initial candidates per new point
+    n_violators: int=16,          # candidates added per violating point and round
+    max_rounds: int=2,            # oracle rounds
+    tol: float=1e-2,              # optimality slack
+    admm_tol: float=1e-4,         # ADMM stopping tolerance
+    batch_size: int=1024,         # problems solved together
+    scan_elements: int=2**22,     # floats in the scan buffer
+    device: str | torch.device='auto', # where the scans (and, on GPU, the solves) run
+    progress: bool=False,         # tqdm bars
+) -> tuple:                       # (C: M x N scipy CSR, X ≈ C dictionary; info with per-round diagnostics)
+    "Elastic-net expression of new points by a dictionary: the same candidates, solves and oracle rounds as `ensc_coefficients`."
+    if not 0 < lam <= 1: raise ValueError(f"lam must be in (0, 1] (1 is SSC), got {lam}")
+    if alpha <= 1: raise ValueError(f"alpha must be > 1, got {alpha}")
+    dev = resolve_device(device)
+    as_t = lambda a: torch.as_tensor(np.asarray(a, np.float32) if not isinstance(a, torch.Tensor) else a.float(), device=dev)
+    Dt, Q = unit_rows(as_t(dictionary)), unit_rows(as_t(X))
+    if Q.shape[1] != Dt.shape[1]: raise ValueError(f"X has {Q.shape[1]} features but the dictionary has {Dt.shape[1]}")
+    n = len(Dt)
+    t0 = time.perf_counter()
+    support, mu = correlation_neighbors(Dt, min(n_neighbors, n), scan_elements, progress, queries=Q)
+    gamma = ensc_gamma(mu, lam, alpha)
+    Dpad = torch.cat([Dt, Dt.new_zeros(1, Dt.shape[1])])
+    support, coef, rounds = _oracle_rounds(Dt, Dpad, Q, support, gamma, lam, n_violators, max_rounds, tol, admm_tol,
+                                           batch_size, scan_elements, dev.type == 'cpu', progress, own=False)
+    keep = (coef != 0) & (support < n)
+    nz = torch.nonzero(keep)
+    C = sp.csr_matrix((coef[keep].double().cpu().numpy(), (nz[:, 0].cpu().numpy(), support[keep].cpu().numpy())),
+                      shape=(len(Q), n))
+    return C, dict(rounds=rounds, seconds=time.perf_counter() - t0, converged=rounds[-1]['violating_rows'] == 0)
 
 # %% ../nbs/20_self_expression.ipynb #079b10b6
 def coefficient_affinity(
@@ -409,20 +459,14 @@ class EnSC(SelfExpressiveClustering):
         self.dictionary_labels_ = self.labels_[distinct]
 
     def _predict(self, X):
-        "Self-express each new point by the training points (elastic net on its candidates); vote by |c| mass per cluster."
-        dev = resolve_device(self.device)
-        D = torch.as_tensor(self.dictionary_, device=dev)
-        Q_rows = unit_rows(torch.as_tensor(X, dtype=torch.float32, device=dev))
-        m = min(self.n_neighbors, len(D))
-        idx, mu = correlation_neighbors(D, m, queries=Q_rows)
-        gamma = ensc_gamma(mu, self.lam, self.alpha)
-        Dpad = torch.cat([D, D.new_zeros(1, D.shape[1])])
-        coef = torch.zeros(idx.shape, dtype=D.dtype, device=dev)
-        _solve_candidates(Dpad, idx, Q_rows, gamma, self.lam, coef, self.batch_size, dev.type == 'cpu', tol=1e-3)
-        labels = torch.as_tensor(self.dictionary_labels_, device=dev)[idx]
-        votes = torch.zeros((len(Q_rows), self.n_clusters), dtype=coef.dtype, device=dev)
-        votes.scatter_add_(1, labels, coef.abs())
-        return votes.argmax(1).cpu().numpy()
+        """Express each new point by the training points (`ensc_coefficients_new`: candidates, then the oracle rounds of
+        `fit`); it joins the cluster that holds most of its |c| mass."""
+        C, _ = ensc_coefficients_new(self.dictionary_, X, self.lam, self.alpha, self.n_neighbors, self.n_violators,
+                                     self.max_rounds, self.tol, admm_tol=1e-3, batch_size=self.batch_size,
+                                     device=self.device, progress=self.progress)
+        member = sp.csr_matrix((np.ones(len(self.dictionary_labels_)), (np.arange(len(self.dictionary_labels_)),
+                                self.dictionary_labels_)), shape=(len(self.dictionary_labels_), self.n_clusters))
+        return np.asarray((abs(C) @ member).todense()).argmax(1)
 
     def _coefficients(self, X):
         C, info = ensc_coefficients(X, self.lam, self.alpha, self.n_neighbors,
