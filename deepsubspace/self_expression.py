@@ -170,7 +170,7 @@ def _solve_candidates(Xpad, support, targets, gamma, lam, coef, batch, use_numpy
         coef[sl] = torch.as_tensor(c, device=coef.device); iters = max(iters, it)
     return iters
 
-def _kkt_scan(X, Xpad, support, coef, gamma, lam, n_violators, tol, scan_elements, progress, queries=None):
+def _kkt_scan(X, support, coef, gamma, lam, n_violators, tol, scan_elements, progress, queries=None):
     """Scan every target (the rows of X, or `queries`) for violators of the optimality condition against all of X;
     return violating rows, their worst offenders, KKT ratios."""
     n = len(X)
@@ -203,12 +203,13 @@ def _kkt_scan(X, Xpad, support, coef, gamma, lam, n_violators, tol, scan_element
     empty = torch.empty(0, dtype=torch.int64, device=X.device)
     return (torch.cat(rows) if rows else empty, torch.cat(new) if new else empty.view(0, n_violators), ratio)
 
-def _oracle_rounds(X, Xpad, targets, support, gamma, lam, n_violators, max_rounds, tol, admm_tol, batch_size,
+def _oracle_rounds(X, targets, support, gamma, lam, n_violators, max_rounds, tol, admm_tol, batch_size,
                    scan_elements, use_numpy, progress, own):
     """Solve every target on its candidates, then up to `max_rounds` times: scan for violators, add the worst, re-solve
     those targets warm. Targets are the rows of X (`own`, self-expression) or new points; returns (support, coef, rounds)."""
     nt, D = targets.shape
     n = len(X)
+    Xpad = torch.cat([X, X.new_zeros(1, D)])                      # row n: a zero point for padding
     coef = torch.zeros(support.shape, dtype=X.dtype, device=X.device)
     rows, rounds = torch.arange(nt, device=X.device), []
     for rnd in range(max_rounds + 1):
@@ -221,7 +222,7 @@ def _oracle_rounds(X, Xpad, targets, support, gamma, lam, n_violators, max_round
         stats = dict(solved_rows=len(rows), support=support.shape[1], admm_iters=iters,
                      solve_seconds=time.perf_counter() - t1)
         t2 = time.perf_counter()
-        bad_rows, offenders, ratio = _kkt_scan(X, Xpad, support, coef, gamma, lam, n_violators, tol, scan_elements,
+        bad_rows, offenders, ratio = _kkt_scan(X, support, coef, gamma, lam, n_violators, tol, scan_elements,
                                                progress, queries=None if own else targets)
         q = torch.quantile(ratio.float().cpu(), torch.tensor([0.5, 0.99, 1.0])).tolist()
         stats.update(violating_rows=len(bad_rows), kkt_ratio_median=q[0], kkt_ratio_p99=q[1], kkt_ratio_max=q[2],
@@ -234,6 +235,22 @@ def _oracle_rounds(X, Xpad, targets, support, gamma, lam, n_violators, max_round
         coef = torch.cat([coef, coef.new_zeros(nt, offenders.shape[1])], 1)
         rows = bad_rows
     return support, coef, rounds
+
+def _check_ensc_params(lam: float, alpha: float) -> None:
+    if not 0 < lam <= 1: raise ValueError(f"lam must be in (0, 1] (1 is SSC), got {lam}; for lam = 0 use LSR")
+    if alpha <= 1: raise ValueError(f"alpha must be > 1 (at alpha <= 1 every coefficient is 0), got {alpha}")
+
+def _unit_tensor(X, device: torch.device) -> torch.Tensor:
+    "Samples as float32 unit rows on `device` (numpy or torch input)."
+    return unit_rows(torch.as_tensor(np.asarray(X, np.float32) if not isinstance(X, torch.Tensor) else X.float(),
+                                     device=device))
+
+def _coefficients_csr(support: torch.Tensor, coef: torch.Tensor, n: int) -> sp.csr_matrix:
+    "The solved coefficients (per target: candidate indices and values, padding index n) as a targets x n CSR matrix."
+    keep = (coef != 0) & (support < n)
+    nz = torch.nonzero(keep)
+    return sp.csr_matrix((coef[keep].double().cpu().numpy(), (nz[:, 0].cpu().numpy(), support[keep].cpu().numpy())),
+                         shape=(len(support), n))
 
 # %% ../nbs/20_self_expression.ipynb #d288c90f
 def ensc_coefficients(
@@ -252,14 +269,11 @@ def ensc_coefficients(
     array_backend: str='auto',    # the small solves: 'auto' (numpy on CPU, torch elsewhere), 'numpy' or 'torch'
 ) -> tuple:                       # (C: N x N scipy CSR, X ≈ C X; info: dict of per-round diagnostics)
     "EnSC / SSC coefficients for N points without any N x N matrix: candidate neighbours, batched ADMM, oracle rounds."
-    if not 0 < lam <= 1: raise ValueError(f"lam must be in (0, 1] (1 is SSC), got {lam}; for lam = 0 use LSR")
-    if alpha <= 1: raise ValueError(f"alpha must be > 1 (at alpha <= 1 every coefficient is 0), got {alpha}")
+    _check_ensc_params(lam, alpha)
     dev = resolve_device(device)
-    Xt = unit_rows(torch.as_tensor(np.asarray(X, np.float32) if not isinstance(X, torch.Tensor) else X.float(),
-                                   device=dev))
-    n, D = Xt.shape
+    Xt = _unit_tensor(X, dev)
+    n = len(Xt)
     m = min(n_neighbors, n - 1)
-    Xpad = torch.cat([Xt, Xt.new_zeros(1, D)])                    # row n: a zero point for padding
     t0 = time.perf_counter()
     support, mu = correlation_neighbors(Xt, m, scan_elements, progress)
     gamma = ensc_gamma(mu, lam, alpha)
@@ -267,12 +281,9 @@ def ensc_coefficients(
         raise ValueError(f"array_backend must be 'auto', 'numpy' or 'torch', got {array_backend!r}")
     use_numpy = array_backend == 'numpy' or (array_backend == 'auto' and dev.type == 'cpu')
     info = dict(n_neighbors=m, neighbor_seconds=time.perf_counter() - t0)
-    support, coef, info['rounds'] = _oracle_rounds(Xt, Xpad, Xt, support, gamma, lam, n_violators, max_rounds, tol,
+    support, coef, info['rounds'] = _oracle_rounds(Xt, Xt, support, gamma, lam, n_violators, max_rounds, tol,
                                                    admm_tol, batch_size, scan_elements, use_numpy, progress, own=True)
-    keep = (coef != 0) & (support < n)
-    nz = torch.nonzero(keep)
-    C = sp.csr_matrix((coef[keep].double().cpu().numpy(), (nz[:, 0].cpu().numpy(), support[keep].cpu().numpy())),
-                      shape=(n, n))
+    C = _coefficients_csr(support, coef, n)
     info.update(seconds=time.perf_counter() - t0, nnz_per_row=C.nnz / n, converged=info['rounds'][-1]['violating_rows'] == 0)
     return C, info
 
@@ -293,24 +304,17 @@ def ensc_coefficients_new(
     progress: bool=False,         # tqdm bars
 ) -> tuple:                       # (C: M x N scipy CSR, X ≈ C dictionary; info with per-round diagnostics)
     "Elastic-net expression of new points by a dictionary: the same candidates, solves and oracle rounds as `ensc_coefficients`."
-    if not 0 < lam <= 1: raise ValueError(f"lam must be in (0, 1] (1 is SSC), got {lam}")
-    if alpha <= 1: raise ValueError(f"alpha must be > 1, got {alpha}")
+    _check_ensc_params(lam, alpha)
     dev = resolve_device(device)
-    as_t = lambda a: torch.as_tensor(np.asarray(a, np.float32) if not isinstance(a, torch.Tensor) else a.float(), device=dev)
-    Dt, Q = unit_rows(as_t(dictionary)), unit_rows(as_t(X))
+    Dt, Q = _unit_tensor(dictionary, dev), _unit_tensor(X, dev)
     if Q.shape[1] != Dt.shape[1]: raise ValueError(f"X has {Q.shape[1]} features but the dictionary has {Dt.shape[1]}")
     n = len(Dt)
     t0 = time.perf_counter()
     support, mu = correlation_neighbors(Dt, min(n_neighbors, n), scan_elements, progress, queries=Q)
     gamma = ensc_gamma(mu, lam, alpha)
-    Dpad = torch.cat([Dt, Dt.new_zeros(1, Dt.shape[1])])
-    support, coef, rounds = _oracle_rounds(Dt, Dpad, Q, support, gamma, lam, n_violators, max_rounds, tol, admm_tol,
+    support, coef, rounds = _oracle_rounds(Dt, Q, support, gamma, lam, n_violators, max_rounds, tol, admm_tol,
                                            batch_size, scan_elements, dev.type == 'cpu', progress, own=False)
-    keep = (coef != 0) & (support < n)
-    nz = torch.nonzero(keep)
-    C = sp.csr_matrix((coef[keep].double().cpu().numpy(), (nz[:, 0].cpu().numpy(), support[keep].cpu().numpy())),
-                      shape=(len(Q), n))
-    return C, dict(rounds=rounds, seconds=time.perf_counter() - t0, converged=rounds[-1]['violating_rows'] == 0)
+    return _coefficients_csr(support, coef, n), dict(rounds=rounds, seconds=time.perf_counter() - t0, converged=rounds[-1]['violating_rows'] == 0)
 
 # %% ../nbs/20_self_expression.ipynb #079b10b6
 def coefficient_affinity(
