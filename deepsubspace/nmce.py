@@ -62,6 +62,7 @@ class NMCE(ClusteringEstimator):
         gumbel_tau: float=1.0,             # Gumbel-softmax temperature τ
         readout: str='head',               # 'head', 'kmeans', 'spectral' or 'ensc'
         n_neighbors: int=10,               # k of the kNN graph for readout='spectral'
+        ensc_alpha: float | tuple=20.0,    # EnSC's α for readout='ensc'; several: chosen by eigengap (chapter 20)
         device: str='auto',                # 'auto', 'cpu', 'cuda', ...
         amp: str='auto',                   # engine mixed precision ('auto': bf16 on CUDA, off on CPU)
         checkpoint_dir: str | None=None,   # resumable checkpoints in checkpoint_dir/<stage>/last.pt
@@ -134,7 +135,8 @@ class NMCE(ClusteringEstimator):
         Z = nmce_predict(self.net_, X, batch_size=1024)[0]
         est = {'kmeans': lambda: KMeansBaseline(self.n_clusters, random_state=seed),
                'spectral': lambda: SpectralBaseline(self.n_clusters, n_neighbors=self.n_neighbors, random_state=seed),
-               'ensc': lambda: EnSC(self.n_clusters, device=self.device, random_state=seed)}[self.readout]()
+               'ensc': lambda: EnSC(self.n_clusters, alpha=self.ensc_alpha, device=self.device, random_state=seed),
+               }[self.readout]()
         self.readout_ = est.fit(Z)
         self.labels_ = est.labels_
 

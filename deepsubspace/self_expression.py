@@ -9,7 +9,7 @@ import math
 import numbers
 import time
 import warnings
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -26,7 +26,8 @@ from .engine import resolve_device
 # %% auto #0
 __all__ = ['unit_rows', 'lsr_closed_form', 'lsr_coefficients', 'ensc_gamma', 'soft_threshold', 'elastic_net_admm',
            'correlation_neighbors', 'ensc_coefficients', 'ensc_coefficients_new', 'coefficient_affinity',
-           'spectral_clustering', 'distinct_rows', 'SelfExpressiveClustering', 'LSR', 'EnSC', 'SSC']
+           'laplacian_spectrum', 'spectral_clustering', 'eigengap', 'distinct_rows', 'SelfExpressiveClustering', 'LSR',
+           'EnSC', 'SSC']
 
 # %% ../nbs/20_self_expression.ipynb #ef5de936
 def unit_rows(
@@ -331,6 +332,44 @@ def coefficient_affinity(
     W.eliminate_zeros()
     return W
 
+def _check_affinity(affinity: Any) -> sp.csr_matrix:
+    "The affinity as a float64 CSR matrix, or an error saying what is wrong with it."
+    if isinstance(affinity, torch.Tensor): affinity = affinity.detach().cpu().numpy()
+    W = sp.csr_matrix(affinity, dtype=np.float64)
+    if W.shape[0] != W.shape[1]: raise ValueError(f"affinity must be square, got shape {W.shape}")
+    if W.nnz and (W.data.min() < 0 or not np.isfinite(W.data).all()):
+        raise ValueError("affinity must be finite and non-negative, e.g. |C| + |C|ᵀ (coefficient_affinity(C))")
+    if W.nnz and abs(W - W.T).max() > 1e-8 * abs(W).max():
+        raise ValueError("affinity must be symmetric; symmetrise it, e.g. W = (W + W.T) / 2")
+    return W
+
+def laplacian_spectrum(
+    W: sp.csr_matrix,         # N x N symmetric non-negative affinity (checked by the caller)
+    m: int,                   # how many of the smallest eigenvalues of the normalised Laplacian
+    random_state: int=0,      # seeds the Lanczos start vector
+) -> tuple:                   # (eigenvalues, ascending, m; eigenvectors N x m)
+    """The m smallest eigenpairs of L = I - D^-½ W D^-½: one exact eigenvector D^½ 1_c per connected component c
+    (eigenvalue 0), the rest from `eigsh` on the deflated operator."""
+    n = W.shape[0]
+    n_comp, comp = connected_components(W, directed=False)
+    d = np.asarray(W.sum(1)).ravel()
+    d = np.where(d > 0, d, 1.0)                                    # an isolated point: its own component, e_i
+    V0 = np.zeros((n, n_comp)); V0[np.arange(n), comp] = np.sqrt(d)
+    V0 /= np.linalg.norm(V0, axis=0)
+    if n_comp >= m: return np.zeros(m), V0[:, np.argsort(-np.bincount(comp, minlength=n_comp), kind='stable')[:m]]
+    inv_sqrt = 1 / np.sqrt(d)
+    M = sp.diags(inv_sqrt) @ W @ sp.diags(inv_sqrt) + sp.identity(n)
+    # eigenvalue 2 of M (0 of L) has one eigenvector per component, D^½ 1_component: known exactly, so deflate it
+    k_rest = m - n_comp
+    if k_rest + n_comp + 1 >= n:   # tiny problems: dense
+        mu, V = np.linalg.eigh(M.toarray() - 2 * V0 @ V0.T); mu, V1 = mu[-k_rest:], V[:, -k_rest:]
+    else:
+        op = sp.linalg.LinearOperator((n, n), matvec=lambda v: M @ v - 2 * V0 @ (V0.T @ v), dtype=np.float64)
+        rs = np.random.RandomState(random_state)
+        mu, V1 = eigsh(op, k=k_rest, which='LA', v0=rs.uniform(-1, 1, n))
+    order = np.argsort(-mu)                                        # largest μ of M = smallest 2 - μ of L
+    return np.concatenate([np.zeros(n_comp), 2 - mu[order]]), np.concatenate([V0, V1[:, order]], 1)
+
 def spectral_clustering(
     affinity: Any,            # N x N symmetric non-negative affinity (scipy sparse, numpy or torch)
     n_clusters: int,          # k
@@ -339,42 +378,34 @@ def spectral_clustering(
     return_embedding: bool=False, # also return the N x k unit-row embedding
 ):                            # labels (int64, N), or (labels, embedding)
     "Normalised spectral clustering (Ng–Jordan–Weiss) of a sparse affinity: components, `eigsh`, k-means."
-    if isinstance(affinity, torch.Tensor): affinity = affinity.detach().cpu().numpy()
-    W = sp.csr_matrix(affinity, dtype=np.float64)
+    W = _check_affinity(affinity)
     n = W.shape[0]
-    if W.shape != (n, n): raise ValueError(f"affinity must be square, got shape {W.shape}")
     if not 2 <= n_clusters <= n: raise ValueError(f"n_clusters={n_clusters} must be between 2 and n_samples={n}")
-    if W.nnz and (W.data.min() < 0 or not np.isfinite(W.data).all()):
-        raise ValueError("affinity must be finite and non-negative, e.g. |C| + |C|ᵀ (coefficient_affinity(C))")
-    if W.nnz and abs(W - W.T).max() > 1e-8 * abs(W).max():
-        raise ValueError("affinity must be symmetric; symmetrise it, e.g. W = (W + W.T) / 2")
     n_comp, comp = connected_components(W, directed=False)
     if n_comp >= n_clusters:
         if n_comp > n_clusters:
             warnings.warn(f"the affinity graph has {n_comp} connected components but n_clusters={n_clusters}: the "
                           f"{n_clusters - 1} largest components are kept as clusters and the others merged into one. "
-                          "Denser coefficients help (EnSC: smaller lam, more n_neighbors).", stacklevel=2)
+                          "Denser coefficients help (EnSC: smaller lam, larger alpha, more n_neighbors).", stacklevel=2)
         big = np.argsort(-np.bincount(comp, minlength=n_comp), kind='stable')[:n_clusters - 1]
         rank = np.full(n_comp, n_clusters - 1); rank[big] = np.arange(len(big))
         labels = rank[comp].astype(np.int64)
         return (labels, np.eye(n_clusters)[labels]) if return_embedding else labels
-    d = np.asarray(W.sum(1)).ravel()
-    inv_sqrt = 1 / np.sqrt(d)                                      # no isolated points: they would be components
-    M = sp.diags(inv_sqrt) @ W @ sp.diags(inv_sqrt) + sp.identity(n)
-    # eigenvalue 2 of M (0 of L) has one eigenvector per component, D^½ 1_component: known exactly, so deflate it
-    V0 = np.zeros((n, n_comp)); V0[np.arange(n), comp] = np.sqrt(d)
-    V0 /= np.linalg.norm(V0, axis=0)
-    k_rest = n_clusters - n_comp
-    if k_rest + n_comp + 1 >= n:   # tiny problems: dense
-        _, V = np.linalg.eigh(M.toarray() - 2 * V0 @ V0.T); V1 = V[:, -k_rest:]
-    else:
-        op = sp.linalg.LinearOperator((n, n), matvec=lambda v: M @ v - 2 * V0 @ (V0.T @ v), dtype=np.float64)
-        rs = np.random.RandomState(random_state)
-        _, V1 = eigsh(op, k=k_rest, which='LA', v0=rs.uniform(-1, 1, n))
-    V = np.concatenate([V0, V1], 1)
+    _, V = laplacian_spectrum(W, n_clusters, random_state)
     V /= np.maximum(np.linalg.norm(V, axis=1, keepdims=True), 1e-12)
     labels = KMeans(n_clusters, n_init=n_init, random_state=random_state).fit_predict(V).astype(np.int64)
     return (labels, V) if return_embedding else labels
+
+def eigengap(
+    affinity: Any,            # N x N symmetric non-negative affinity
+    n_clusters: int,          # k
+    random_state: int=0,      # seeds the Lanczos start vector
+) -> float:                   # λ_{k+1} - λ_k of the normalised Laplacian (0 when the graph has more than k components)
+    "The eigengap at k: how clearly the graph has k clusters (large: k nearly disconnected groups). Uses no labels."
+    W = _check_affinity(affinity)
+    if not 1 <= n_clusters < W.shape[0]: raise ValueError(f"n_clusters={n_clusters} must be between 1 and n_samples - 1={W.shape[0] - 1}")
+    ev, _ = laplacian_spectrum(W, n_clusters + 1, random_state)
+    return float(ev[n_clusters] - ev[n_clusters - 1])
 
 # %% ../nbs/20_self_expression.ipynb #e2d5e1c2
 def distinct_rows(
@@ -441,7 +472,7 @@ class EnSC(SelfExpressiveClustering):
         self,
         n_clusters: int,           # k
         lam: float=0.9,            # λ ∈ (0, 1], the l1 share of the regulariser
-        alpha: float=20.0,         # α > 1, γ_j = α λ / μ_j
+        alpha: float | Sequence[float]=20.0, # α > 1, γ_j = α λ / μ_j; several: the one of largest eigengap (`alpha_`)
         n_neighbors: int=32,       # initial candidates per point
         n_violators: int=16,       # candidates added per violating row and round
         max_rounds: int=2,         # oracle rounds
@@ -465,18 +496,34 @@ class EnSC(SelfExpressiveClustering):
     def _predict(self, X):
         """Express each new point by the training points (`ensc_coefficients_new`: candidates, then the oracle rounds of
         `fit`); it joins the cluster that holds most of its |c| mass."""
-        C, _ = ensc_coefficients_new(self.dictionary_, X, self.lam, self.alpha, self.n_neighbors, self.n_violators,
+        C, _ = ensc_coefficients_new(self.dictionary_, X, self.lam, self.alpha_, self.n_neighbors, self.n_violators,
                                      self.max_rounds, self.tol, admm_tol=1e-3, batch_size=self.batch_size,
                                      device=self.device, progress=self.progress)
         member = sp.csr_matrix((np.ones(len(self.dictionary_labels_)), (np.arange(len(self.dictionary_labels_)),
                                 self.dictionary_labels_)), shape=(len(self.dictionary_labels_), self.n_clusters))
         return np.asarray((abs(C) @ member).todense()).argmax(1)
 
+    def _alphas(self) -> list:
+        "The α to try, ascending (sparsest first)."
+        alphas = sorted(float(a) for a in np.atleast_1d(self.alpha))
+        if not alphas: raise ValueError("alpha is empty: give one value > 1 or several to choose from")
+        return alphas
+
     def _coefficients(self, X):
-        C, info = ensc_coefficients(X, self.lam, self.alpha, self.n_neighbors,
-                                    self.n_violators, self.max_rounds, self.tol, batch_size=self.batch_size,
-                                    device=self.device, progress=self.progress)
-        return C, info
+        "Coefficients at α, or at each α of a grid, keeping the one whose affinity has the largest eigengap at k."
+        solve = lambda a: ensc_coefficients(X, self.lam, a, self.n_neighbors, self.n_violators, self.max_rounds,
+                                            self.tol, batch_size=self.batch_size, device=self.device, progress=self.progress)
+        alphas = self._alphas()
+        if len(alphas) == 1:
+            self.alpha_, self.eigengaps_ = alphas[0], None
+            return solve(alphas[0])
+        fits, self.eigengaps_ = {}, {}
+        for a in alphas:
+            fits[a] = solve(a)
+            W = coefficient_affinity(fits[a][0], self.normalize)
+            self.eigengaps_[a] = eigengap(W, self.n_clusters, self._spectral_seed()) if len(X) > self.n_clusters else 0.0
+        self.alpha_ = max(alphas, key=lambda a: self.eigengaps_[a])     # ties: the smallest (sparsest) α
+        return fits[self.alpha_]
 
 
 class SSC(EnSC):
