@@ -25,8 +25,9 @@ from .distributed import (all_reduce_mean, convert_sync_batchnorm, get_rank, get
 
 # %% auto #0
 __all__ = ['resolve_device', 'amp_dtype', 'steps_per_epoch', 'batch_indices', 'step_seed', 'LARS', 'parameter_groups',
-           'make_optimizer', 'make_schedule', 'atomic_save', 'atomic_write_text', 'load_checkpoint', 'Method',
-           'Callback', 'TrainConfig', 'ProgressBar', 'JsonlLogger', 'Checkpointer', 'Trainer', 'train']
+           'make_optimizer', 'make_schedule', 'atomic_save', 'atomic_write_text', 'load_checkpoint',
+           'phase_checkpoint_dir', 'Method', 'Callback', 'TrainConfig', 'ProgressBar', 'JsonlLogger', 'Checkpointer',
+           'Trainer', 'train']
 
 # %% ../nbs/05_engine.ipynb #7736f1d5
 def resolve_device(
@@ -207,6 +208,13 @@ def load_checkpoint(
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no checkpoint at {path}")
     return torch.load(path, map_location=map_location, weights_only=True)
+
+def phase_checkpoint_dir(
+    checkpoint_dir: str | Path | None,  # an estimator's checkpoint folder, or None (no checkpoints)
+    phase: str,                         # the training phase or stage, e.g. 'pretrain', 'tcr'
+) -> str | None:                        # checkpoint_dir/<phase>, or None
+    "The folder of one phase of a multi-phase fit: each phase resumes from its own `last.pt`."
+    return str(Path(checkpoint_dir) / phase) if checkpoint_dir else None
 
 # %% ../nbs/05_engine.ipynb #b9b36bbb
 class Method(nn.Module):

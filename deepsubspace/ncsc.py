@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import numbers
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -16,7 +15,7 @@ from sklearn.preprocessing import normalize
 from torch import nn
 
 from .base import ClusteringEstimator
-from .engine import Method, TrainConfig, make_optimizer, resolve_device, train
+from .engine import Method, TrainConfig, phase_checkpoint_dir, resolve_device, train
 from .self_expression import ensc_coefficients, lsr_closed_form, spectral_clustering
 
 # %% auto #0
@@ -209,10 +208,6 @@ def _check_positive_int(name: str, v, minimum: int=0) -> None:
     if not isinstance(v, numbers.Integral) or isinstance(v, bool) or v < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {v!r}")
 
-def _phase_dir(checkpoint_dir: str | None, phase: str) -> str | None:
-    "checkpoint_dir/<phase> (each training phase resumes from its own last.pt), or None without checkpoints."
-    return str(Path(checkpoint_dir) / phase) if checkpoint_dir else None
-
 @torch.no_grad()
 def _batched(fn, X: np.ndarray, device: torch.device, batch_size: int=1024) -> torch.Tensor:
     "Apply fn to X in batches on `device` (eval mode is the caller's business); result on the CPU."
@@ -266,11 +261,11 @@ class DSC(ClusteringEstimator):
             if self.pretrain_epochs:
                 self.history_['pretrain'] = train(ReconstructionMethod(self.ae_), X, config, epochs=self.pretrain_epochs,
                                                   batch_size=min(self.batch_size, len(X)),
-                                                  checkpoint_dir=_phase_dir(self.checkpoint_dir, 'pretrain'))
+                                                  checkpoint_dir=phase_checkpoint_dir(self.checkpoint_dir, 'pretrain'))
             self.method_ = DSCMethod(self.ae_, len(X), self.lam1, self.exact, self.normalize_codes)
             if self.steps:
                 self.history_['dsc'] = train(self.method_, X, config, steps=self.steps, batch_size=len(X), seed=seed + 1,
-                                             checkpoint_dir=_phase_dir(self.checkpoint_dir, 'dsc'))
+                                             checkpoint_dir=phase_checkpoint_dir(self.checkpoint_dir, 'dsc'))
             self.coef_ = self._coefficients(X)
             self.affinity_ = (dsc_affinity(self.coef_, self.n_clusters, self.subspace_dim, self.power, self.keep)
                               if self.readout == 'dsc' else np.abs(self.coef_) + np.abs(self.coef_).T)
@@ -508,7 +503,7 @@ class NCSC(ClusteringEstimator):
             if self.pretrain_epochs:
                 self.history_['pretrain'] = train(ReconstructionMethod(self.net_.ae), X, config, epochs=self.pretrain_epochs,
                                                   batch_size=min(self.pretrain_batch_size, len(X)), lr=self.pretrain_lr, seed=seed,
-                                                  checkpoint_dir=_phase_dir(self.checkpoint_dir, 'pretrain'))
+                                                  checkpoint_dir=phase_checkpoint_dir(self.checkpoint_dir, 'pretrain'))
             bs = min(self.batch_size, len(X))
             for i, (stage, epochs) in enumerate(zip(_NCSC_STAGES, (self.se_epochs, self.classifier_epochs, self.joint_epochs))):
                 if not epochs: continue
@@ -518,7 +513,7 @@ class NCSC(ClusteringEstimator):
                                     self.normalize_codes, self.teacher, self.ensc_alpha, self.mutual,
                                     self.soft_positives, ae_lr_factor=self.lr_ae / self.lr)
                 self.history_[stage] = train(method, X, config, epochs=epochs, batch_size=bs, lr=self.lr, seed=seed + 1 + i,
-                                             checkpoint_dir=_phase_dir(self.checkpoint_dir, stage))
+                                             checkpoint_dir=phase_checkpoint_dir(self.checkpoint_dir, stage))
             for p in self.net_.parameters(): p.requires_grad_(True)
             self.labels_ = self._predict(X)
 

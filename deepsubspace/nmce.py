@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import numbers
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,7 +16,7 @@ from torch import nn
 from .augment import make_augment
 from .base import ClusteringEstimator, KMeansBaseline, SpectralBaseline
 from .distributed import get_world_size
-from .engine import TrainConfig, train
+from .engine import TrainConfig, phase_checkpoint_dir, train
 from .models import backbone_for_data
 from .nmce_method import NMCEMethod, NMCENet, nmce_predict
 from .self_expression import EnSC
@@ -123,7 +122,7 @@ class NMCE(ClusteringEstimator):
                 self.history_[stage] = train(
                     method, data, config, steps=n_steps, lr=self._per_stage('lr', i), seed=seed + i,
                     weight_decay=self._per_stage('weight_decay', i),
-                    checkpoint_dir=str(Path(self.checkpoint_dir) / stage) if self.checkpoint_dir else None,
+                    checkpoint_dir=phase_checkpoint_dir(self.checkpoint_dir, stage),
                     find_unused_parameters=objective == 'tcr')
             for p in self.net_.parameters(): p.requires_grad_(True)
             self._fit_readout(X, seed)
