@@ -13,6 +13,7 @@ import io
 import itertools
 import json
 import re
+import shutil
 import sys
 import time
 import traceback
@@ -105,7 +106,7 @@ def run_presets(
     presets: list[Preset],         # from `load_presets`
     out: str | Path = "runs",      # output root
     base: str | Path = ".",        # folder the notebooks' paths are relative to (where settings.ini is)
-    force: bool = False,           # re-run presets that already have metrics.json
+    force: bool = False,           # re-run every preset from scratch: its run folder (checkpoints too) is deleted first
     progress: bool = True,         # a tqdm bar over runs
     extra_params: dict | None = None, # parameters added to every run (e.g. data_root)
 ) -> list[RunResult]:
@@ -119,6 +120,7 @@ def run_presets(
         run_dir = (out / p.folder).resolve()
         if (run_dir / "metrics.json").exists() and not force:
             results.append(RunResult(p, "skipped")); continue
+        if force and run_dir.is_dir(): shutil.rmtree(run_dir)   # else a method would resume its old checkpoints
         run_dir.mkdir(parents=True, exist_ok=True)
         (run_dir / "error.txt").unlink(missing_ok=True)
         nb = base / p.notebook
@@ -225,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         s.add_argument("--scale", choices=SCALES, default=None, help="only this scale (run: default cpu)")
         s.add_argument("--only", default=None, help="only runs whose id matches this regular expression")
         if name == "run":
-            s.add_argument("--force", action="store_true", help="re-run finished runs")
+            s.add_argument("--force", action="store_true", help="re-run from scratch (deletes the runs' folders, checkpoints too)")
             s.add_argument("--data-root", default=None, help="folder of the larger datasets (else $DEEPSUBSPACE_DATA)")
     a = ap.parse_args(argv)
     if a.cmd == "table":

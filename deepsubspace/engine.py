@@ -314,6 +314,9 @@ def _as_tensor(data) -> torch.Tensor:
     if data.dtype == torch.float64: data = data.float()
     return data
 
+_RESUME_KEYS = ("steps", "epochs", "batch_size", "optimizer", "lr", "weight_decay", "momentum", "schedule",
+                "warmup_steps", "grad_clip", "seed")   # the settings a checkpoint must share with the run that resumes it
+
 class Trainer:
     "Drives a `Method` with a `TrainConfig`; see `train` for the one-call form."
     def __init__(self,
@@ -370,10 +373,14 @@ class Trainer:
         path = Path(c.checkpoint_dir) / "last.pt"
         if not path.exists(): return
         ck = load_checkpoint(path, map_location=self.device)
-        for k in ("batch_size", "seed"):
-            if ck["config"][k] != getattr(c, k):
-                raise ValueError(f"checkpoint {path} was written with {k}={ck['config'][k]} but this run has "
-                                 f"{k}={getattr(c, k)}: resuming would not reproduce the run. Use the same {k}, "
+        # Only the same run may resume: a checkpoint of other settings would be continued silently with its own
+        # learning rates (the optimiser's and schedule's states carry them) or a different horizon.
+        saved = {**ck["config"], "group_lrs": ck["scheduler"].get("base_lrs")}
+        now = {**asdict(c), "group_lrs": self.scheduler.base_lrs}
+        for k in _RESUME_KEYS + ("group_lrs",):
+            if saved.get(k) != now[k]:
+                raise ValueError(f"checkpoint {path} was written with {k}={saved.get(k)} but this run has "
+                                 f"{k}={now[k]}: resuming would not reproduce the run. Use the same {k}, "
                                  "another checkpoint_dir, or resume=False.")
         self.method.load_state_dict(ck["method"])
         self.optimizer.load_state_dict(ck["optimizer"])
