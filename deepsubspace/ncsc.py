@@ -21,8 +21,8 @@ from .self_expression import ensc_coefficients, lsr_closed_form, spectral_cluste
 # %% auto #0
 __all__ = ['ConvAutoencoder', 'MLPAutoencoder', 'make_autoencoder', 'SelfExpressiveLayer', 'self_expression_loss',
            'exact_self_expression', 'dsc_affinity', 'ReconstructionMethod', 'DSCMethod', 'DSC', 'subspace_affinity',
-           'classifier_affinity', 'collaborative_loss', 'ensc_affinity', 'ClassifierHead', 'NCSCNet', 'NCSCMethod',
-           'NCSC']
+           'classifier_affinity', 'collaborative_loss', 'ensc_affinity', 'pair_precision', 'knn_affinity',
+           'ClassifierHead', 'NCSCNet', 'NCSCMethod', 'NCSC']
 
 # %% ../nbs/21_ncsc.ipynb #f7418c8d
 def _conv_size(size: int, kernel: int, stride: int=2) -> int:
@@ -338,6 +338,45 @@ def ensc_affinity(
     C, _ = ensc_coefficients(z.detach().float(), lam=lam, alpha=alpha, n_neighbors=n_neighbors, device=z.device)
     return subspace_affinity(torch.as_tensor(C.toarray(), dtype=torch.float32, device=z.device))
 
+# %% ../nbs/21_ncsc.ipynb #78256bfd
+def pair_precision(
+    A: torch.Tensor | np.ndarray,      # B x B affinity (larger = more alike); the diagonal is ignored
+    labels: np.ndarray,                # B true labels (a diagnostic: never used in training)
+    u: float | None=None,              # select the pairs with A > u ...
+    frac: float | None=None,           # ... or the top `frac` of the off-diagonal pairs (give exactly one)
+) -> dict:                             # {'frac': share of off-diagonal pairs selected, 'precision': share of them same-label}
+    "How many of the pairs an affinity marks positive are truly same-cluster."
+    if (u is None) == (frac is None): raise ValueError("give exactly one of u (a threshold) and frac (a top fraction)")
+    A = torch.as_tensor(A).float().cpu()
+    y = torch.as_tensor(np.asarray(labels))
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or len(y) != len(A):
+        raise ValueError(f"A must be B x B with B = len(labels) = {len(y)}, got {tuple(A.shape)}")
+    off = ~torch.eye(len(A), dtype=torch.bool)
+    vals = A[off]
+    if frac is not None:
+        if not 0 < frac <= 1: raise ValueError(f"frac must be in (0, 1], got {frac}")
+        sel = torch.zeros_like(vals, dtype=torch.bool)
+        sel[vals.topk(max(1, round(frac * len(vals)))).indices] = True
+    else:
+        sel = vals > u
+    same = (y[:, None] == y[None, :])[off]
+    return {'frac': sel.float().mean().item(), 'precision': same[sel].float().mean().item() if sel.any() else float('nan')}
+
+# %% ../nbs/21_ncsc.ipynb #9a09690c
+def knn_affinity(
+    z: torch.Tensor,         # B x d codes of a batch
+    n_neighbors: int=10,     # positives per point: its most cosine-similar codes in the batch
+) -> torch.Tensor:           # B x B 0/1 affinity on z's device, symmetric, diagonal 1; not differentiable
+    "Locality teacher of positive pairs: 1 where j is among the n_neighbors nearest codes of i (cosine) or vice versa."
+    if not 0 < n_neighbors < len(z):
+        raise ValueError(f"n_neighbors={n_neighbors} must be in [1, batch size - 1 = {len(z) - 1}]")
+    zu = F.normalize(z.detach().float(), dim=1)
+    G = zu @ zu.T
+    G.fill_diagonal_(-2.0)                                    # never one's own neighbour
+    A = torch.zeros_like(G).scatter_(1, G.topk(n_neighbors, dim=1).indices, 1.0)
+    A = torch.maximum(A, A.T)
+    return A.fill_diagonal_(1.0)
+
 # %% ../nbs/21_ncsc.ipynb #ce33c799
 class ClassifierHead(nn.Module):
     "Three kernel-2 convolutions (ReLU) on the encoder's feature map, average pooling, a 1x1 convolution to k logits."
@@ -371,6 +410,7 @@ class NCSCNet(nn.Module):
         return fmap.flatten(1), self.head(fmap)
 
 _NCSC_STAGES = ('self_expression', 'classifier', 'joint')
+_TEACHERS = ('ridge', 'ensc', 'knn')
 
 class NCSCMethod(Method):
     "One stage of NCSC training on mini-batches; every batch gets its exact self-expressive layer."
@@ -384,17 +424,18 @@ class NCSCMethod(Method):
                  l_first: float=0.7,   # negative threshold during the first epoch of the classifier stage
                  alpha: float=1.0,     # weight of L_neg
                  normalize_codes: bool=False, # self-express unit-normalised codes
-                 teacher: str='ridge', # positives from the ridge layer's A_s ('ridge') or an EnSC of the batch ('ensc')
+                 teacher: str='ridge', # positives from the ridge layer's A_s ('ridge'), an EnSC of the batch ('ensc') or its kNN ('knn')
                  ensc_alpha: float=20.0, # α of the EnSC teacher
+                 knn_neighbors: int=10, # neighbours per point of the kNN teacher
                  mutual: bool=False,   # the negatives teach the classifier too (see `collaborative_loss`)
                  soft_positives: bool=True, # BCE on positives (True) or the paper's A_s-weighted -log A_c (False)
                  ae_lr_factor: float=1.0, # the autoencoder learns at this multiple of the engine's lr (paper: 1e-5 / 1e-3)
                 ):
         super().__init__()
         if stage not in _NCSC_STAGES: raise ValueError(f"stage={stage!r}: use one of {_NCSC_STAGES}")
-        if teacher not in ('ridge', 'ensc'): raise ValueError(f"teacher={teacher!r}: use 'ridge' or 'ensc'")
-        store_attr('net,stage,lam1,lam_cl,u,l,l_first,alpha,normalize_codes,teacher,ensc_alpha,mutual,soft_positives,'
-                   'ae_lr_factor')
+        if teacher not in _TEACHERS: raise ValueError(f"teacher={teacher!r}: use one of {_TEACHERS}")
+        store_attr('net,stage,lam1,lam_cl,u,l,l_first,alpha,normalize_codes,teacher,ensc_alpha,knn_neighbors,mutual,'
+                   'soft_positives,ae_lr_factor')
         self.l_now = l
 
     def lr_factors(self) -> dict:
@@ -404,8 +445,9 @@ class NCSCMethod(Method):
     def _codes(self, z): return _unit(z) if self.normalize_codes else z.float()
 
     def positive_teacher(self, z: torch.Tensor) -> torch.Tensor | None:
-        "A_s of a sparse (EnSC) self-expression of the batch's codes, or None (use the ridge layer's A_s)."
+        "The affinity whose pairs > u are the positives: None (the ridge layer's A_s), an EnSC's or the kNN one."
         if self.teacher == 'ridge': return None
+        if self.teacher == 'knn': return knn_affinity(z, min(self.knn_neighbors, len(z) - 1))
         return ensc_affinity(z, alpha=self.ensc_alpha)
 
     def on_epoch_start(self, epoch):
@@ -451,8 +493,9 @@ class NCSC(ClusteringEstimator):
         l: float | tuple=(0.7, 0.9),     # negative pairs: A_c < l; a pair = (first classifier epoch, afterwards)
         alpha: float=1.0,                # weight of L_neg in Ω
         normalize_codes: bool=False,     # self-express unit-normalised codes
-        teacher: str='ridge',            # positive pairs from the ridge layer ('ridge') or a per-batch EnSC ('ensc')
+        teacher: str='ridge',            # positive pairs from the ridge layer ('ridge'), a per-batch EnSC ('ensc') or kNN ('knn')
         ensc_alpha: float=20.0,          # α of the EnSC teacher
+        knn_neighbors: int=10,           # neighbours per point of the kNN teacher
         mutual: bool=False,              # the negatives teach the classifier too (gradient of L_neg reaches A_c)
         soft_positives: bool=True,       # BCE on positive pairs; False: the paper's A_s-weighted -log A_c
         pretrain_epochs: int=20,         # autoencoder pre-training (reconstruction)
@@ -489,6 +532,8 @@ class NCSC(ClusteringEstimator):
         if not 0 <= self.u < 1: raise ValueError(f"u must be in [0, 1), got {self.u}")
         if not all(0 < v <= 1 for v in self._thresholds()): raise ValueError(f"l must be in (0, 1], got {self.l}")
         if not self.lam1 > 0: raise ValueError(f"lam1 must be > 0, got {self.lam1}")
+        if self.teacher not in _TEACHERS: raise ValueError(f"teacher={self.teacher!r}: use one of {_TEACHERS}")
+        _check_positive_int('knn_neighbors', self.knn_neighbors, 1)
         if min(self.batch_size, n) < 2 * self.n_clusters:
             raise ValueError(f"batch_size={self.batch_size} (with n={n} samples) is too small for {self.n_clusters} "
                              "clusters: a batch needs at least 2 points per cluster on average")
@@ -510,7 +555,7 @@ class NCSC(ClusteringEstimator):
                 for p in self.net_.ae.parameters(): p.requires_grad_(stage != 'classifier')
                 for p in self.net_.head.parameters(): p.requires_grad_(stage != 'self_expression')
                 method = NCSCMethod(self.net_, stage, self.lam1, self.lam_cl, self.u, l, l_first, self.alpha,
-                                    self.normalize_codes, self.teacher, self.ensc_alpha, self.mutual,
+                                    self.normalize_codes, self.teacher, self.ensc_alpha, self.knn_neighbors, self.mutual,
                                     self.soft_positives, ae_lr_factor=self.lr_ae / self.lr)
                 self.history_[stage] = train(method, X, config, epochs=epochs, batch_size=bs, lr=self.lr, seed=seed + 1 + i,
                                              checkpoint_dir=phase_checkpoint_dir(self.checkpoint_dir, stage))
