@@ -5,6 +5,7 @@
 # %% ../nbs/21_ncsc.ipynb #a3aca903
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -22,7 +23,7 @@ from .self_expression import ensc_coefficients, lsr_closed_form, spectral_cluste
 __all__ = ['ConvAutoencoder', 'MLPAutoencoder', 'make_autoencoder', 'SelfExpressiveLayer', 'self_expression_loss',
            'exact_self_expression', 'dsc_affinity', 'ReconstructionMethod', 'DSCMethod', 'DSC', 'subspace_affinity',
            'classifier_affinity', 'collaborative_loss', 'ensc_affinity', 'pair_precision', 'knn_affinity',
-           'ClassifierHead', 'NCSCNet', 'NCSCMethod', 'NCSC']
+           'cluster_balance', 'ClassifierHead', 'NCSCNet', 'NCSCMethod', 'NCSC']
 
 # %% ../nbs/21_ncsc.ipynb #f7418c8d
 def _conv_size(size: int, kernel: int, stride: int=2) -> int:
@@ -377,6 +378,14 @@ def knn_affinity(
     A = torch.maximum(A, A.T)
     return A.fill_diagonal_(1.0)
 
+# %% ../nbs/21_ncsc.ipynb #40fa4893
+def cluster_balance(
+    logits: torch.Tensor,   # B x k classifier outputs of a batch
+) -> torch.Tensor:          # log k - H(mean softmax), a scalar in [0, log k]; 0 iff the mean prediction is uniform
+    "Balance penalty of a batch's predictions: log k minus the entropy of the batch's mean softmax."
+    p = torch.softmax(logits.float(), 1).mean(0)
+    return math.log(p.numel()) + (p * p.clamp_min(1e-8).log()).sum()
+
 # %% ../nbs/21_ncsc.ipynb #ce33c799
 class ClassifierHead(nn.Module):
     "Three kernel-2 convolutions (ReLU) on the encoder's feature map, average pooling, a 1x1 convolution to k logits."
@@ -430,12 +439,14 @@ class NCSCMethod(Method):
                  mutual: bool=False,   # the negatives teach the classifier too (see `collaborative_loss`)
                  soft_positives: bool=True, # BCE on positives (True) or the paper's A_s-weighted -log A_c (False)
                  ae_lr_factor: float=1.0, # the autoencoder learns at this multiple of the engine's lr (paper: 1e-5 / 1e-3)
+                 balance: float=0.0,   # weight β of `cluster_balance` in stages 2-3 (not in the paper; 0: off)
                 ):
         super().__init__()
         if stage not in _NCSC_STAGES: raise ValueError(f"stage={stage!r}: use one of {_NCSC_STAGES}")
         if teacher not in _TEACHERS: raise ValueError(f"teacher={teacher!r}: use one of {_TEACHERS}")
+        if balance < 0: raise ValueError(f"balance must be >= 0, got {balance}")
         store_attr('net,stage,lam1,lam_cl,u,l,l_first,alpha,normalize_codes,teacher,ensc_alpha,knn_neighbors,mutual,'
-                   'soft_positives,ae_lr_factor')
+                   'soft_positives,ae_lr_factor,balance')
         self.l_now = l
 
     def lr_factors(self) -> dict:
@@ -450,6 +461,14 @@ class NCSCMethod(Method):
         if self.teacher == 'knn': return knn_affinity(z, min(self.knn_neighbors, len(z) - 1))
         return ensc_affinity(z, alpha=self.ensc_alpha)
 
+    def _collaborative(self, A_s, logits, A_pos) -> tuple:
+        "(Ω's terms on the batch, β · `cluster_balance` of its predictions — 0.0 when `balance` is 0 — and its log)."
+        col = collaborative_loss(A_s, classifier_affinity(logits), self.u, self.l_now, self.alpha,
+                                 A_pos=A_pos, mutual=self.mutual, soft_positives=self.soft_positives)
+        if not self.balance: return col, 0.0, {}
+        bal = cluster_balance(logits)
+        return col, self.balance * bal, {'balance': bal.detach()}
+
     def on_epoch_start(self, epoch):
         self.l_now = self.l_first if (self.stage == 'classifier' and epoch == 0) else self.l
 
@@ -461,9 +480,8 @@ class NCSCMethod(Method):
                 z = fmap.flatten(1)
                 A_s = subspace_affinity(exact_self_expression(self._codes(z), self.lam1))
                 A_pos = self.positive_teacher(z)
-            col = collaborative_loss(A_s, classifier_affinity(self.net.head(fmap)), self.u, self.l_now, self.alpha,
-                                     A_pos=A_pos, mutual=self.mutual, soft_positives=self.soft_positives)
-            return {'loss': col['omega'], **col}
+            col, pen, logs = self._collaborative(A_s, self.net.head(fmap), A_pos)
+            return {'loss': col['omega'] + pen, **col, **logs}
         fmap = self.net.ae.feature_map(x)
         z = fmap.flatten(1)
         zs = self._codes(z)
@@ -471,9 +489,8 @@ class NCSCMethod(Method):
         sub = self_expression_loss(C, zs, C @ zs, x, self.net.ae.decode((C @ z.float()).to(z.dtype)), self.lam1)
         if self.stage == 'self_expression': return sub
         with torch.no_grad(): A_pos = self.positive_teacher(z)
-        col = collaborative_loss(subspace_affinity(C), classifier_affinity(self.net.head(fmap)), self.u, self.l_now,
-                                 self.alpha, A_pos=A_pos, mutual=self.mutual, soft_positives=self.soft_positives)
-        return {**sub, **col, 'loss': sub['loss'] + self.lam_cl * col['omega']}
+        col, pen, logs = self._collaborative(subspace_affinity(C), self.net.head(fmap), A_pos)
+        return {**sub, **col, **logs, 'loss': sub['loss'] + self.lam_cl * col['omega'] + pen}
 
 # %% ../nbs/21_ncsc.ipynb #b3cf2dbc
 class NCSC(ClusteringEstimator):
@@ -498,6 +515,7 @@ class NCSC(ClusteringEstimator):
         knn_neighbors: int=10,           # neighbours per point of the kNN teacher
         mutual: bool=False,              # the negatives teach the classifier too (gradient of L_neg reaches A_c)
         soft_positives: bool=True,       # BCE on positive pairs; False: the paper's A_s-weighted -log A_c
+        balance: float=0.0,              # weight β of `cluster_balance` in stages 2-3 (not in the paper; 0: off)
         pretrain_epochs: int=20,         # autoencoder pre-training (reconstruction)
         se_epochs: int=0,                # stage 1: autoencoder + self-expressive layer
         classifier_epochs: int=10,       # stage 2: classifier on Ω
@@ -534,6 +552,7 @@ class NCSC(ClusteringEstimator):
         if not self.lam1 > 0: raise ValueError(f"lam1 must be > 0, got {self.lam1}")
         if self.teacher not in _TEACHERS: raise ValueError(f"teacher={self.teacher!r}: use one of {_TEACHERS}")
         _check_positive_int('knn_neighbors', self.knn_neighbors, 1)
+        if not self.balance >= 0: raise ValueError(f"balance must be >= 0, got {self.balance}")
         if min(self.batch_size, n) < 2 * self.n_clusters:
             raise ValueError(f"batch_size={self.batch_size} (with n={n} samples) is too small for {self.n_clusters} "
                              "clusters: a batch needs at least 2 points per cluster on average")
@@ -556,7 +575,7 @@ class NCSC(ClusteringEstimator):
                 for p in self.net_.head.parameters(): p.requires_grad_(stage != 'self_expression')
                 method = NCSCMethod(self.net_, stage, self.lam1, self.lam_cl, self.u, l, l_first, self.alpha,
                                     self.normalize_codes, self.teacher, self.ensc_alpha, self.knn_neighbors, self.mutual,
-                                    self.soft_positives, ae_lr_factor=self.lr_ae / self.lr)
+                                    self.soft_positives, ae_lr_factor=self.lr_ae / self.lr, balance=self.balance)
                 self.history_[stage] = train(method, X, config, epochs=epochs, batch_size=bs, lr=self.lr, seed=seed + 1 + i,
                                              checkpoint_dir=phase_checkpoint_dir(self.checkpoint_dir, stage))
             for p in self.net_.parameters(): p.requires_grad_(True)
