@@ -5,6 +5,7 @@
 # %% ../nbs/21_ncsc.ipynb #a3aca903
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 
@@ -15,6 +16,7 @@ from fastcore.basics import store_attr
 from sklearn.preprocessing import normalize
 from torch import nn
 
+from .augment import POLICIES, make_augment
 from .base import ClusteringEstimator
 from .engine import Method, TrainConfig, phase_checkpoint_dir, resolve_device, train
 from .self_expression import ensc_coefficients, lsr_closed_form, spectral_clustering
@@ -172,12 +174,29 @@ def _unit(z: torch.Tensor) -> torch.Tensor:
     "Rows scaled to unit norm (a zero row stays 0)."
     return F.normalize(z.float(), dim=1)
 
+def _float32(t: torch.Tensor):
+    "Context with autocast off on t's device: the products that feed affinities and losses stay in float32."
+    try: return torch.autocast(t.device.type, enabled=False)
+    except RuntimeError: return contextlib.nullcontext()      # a device type without autocast
+
 class ReconstructionMethod(Method):
-    "Autoencoder pre-training: $\\frac12\\|X - \\hat X\\|^2$ per sample."
-    def __init__(self, ae: nn.Module): super().__init__(); self.ae = ae
+    """Autoencoder pre-training: $\\frac12\\|x - \\hat x\\|^2$ per sample. With `augment`, the encoder sees a random
+    transform of the sample and the decoder must give back the sample itself."""
+    def __init__(self,
+                 ae: nn.Module,                 # the autoencoder
+                 augment: nn.Module | None=None, # image augmentation of the input (None: the sample itself)
+                 image_shape: tuple | None=None, # (C, H, W) that flat rows are viewed as for `augment` (None: x's own)
+                ):
+        super().__init__(); self.ae, self.augment, self.image_shape = ae, augment, image_shape
+
+    def _input(self, x):
+        if self.augment is None: return x
+        if self.image_shape is None: return self.augment(x)
+        return self.augment(x.reshape(len(x), *self.image_shape)).reshape(x.shape)
+
     def training_step(self, batch, step):
         x = batch['x']
-        rec = 0.5 * (self.ae.decode(self.ae.encode(x)).float() - x.float()).square().flatten(1).sum(1).mean()
+        rec = 0.5 * (self.ae.decode(self.ae.encode(self._input(x))).float() - x.float()).square().flatten(1).sum(1).mean()
         return {'loss': rec}
 
 class DSCMethod(Method):
@@ -201,8 +220,8 @@ class DSCMethod(Method):
         z = self.ae.encode(x)
         zs = _unit(z) if self.normalize_codes else z       # what is self-expressed
         C = self.coefficients(zs)
-        out = self_expression_loss(C, zs, C @ zs.float(), x, self.ae.decode((C @ z.float()).to(z.dtype)), self.lam1)
-        return out
+        with _float32(C): CZs, CZ = C @ zs.float(), C @ z.float()
+        return self_expression_loss(C, zs, CZs, x, self.ae.decode(CZ.to(z.dtype)), self.lam1)
 
 # %% ../nbs/21_ncsc.ipynb #b066cff0
 def _check_positive_int(name: str, v, minimum: int=0) -> None:
@@ -298,9 +317,10 @@ def subspace_affinity(
 def classifier_affinity(
     logits: torch.Tensor,   # B x k classifier outputs
 ) -> torch.Tensor:          # A_c, B x B in [0, 1]
-    "NCSC's classifier affinity: inner products of the L2-normalised softmax vectors."
-    nu = F.normalize(torch.softmax(logits.float(), 1), dim=1)
-    return nu @ nu.T
+    "NCSC's classifier affinity: inner products of the L2-normalised softmax vectors (float32, even under autocast)."
+    with _float32(logits):
+        nu = F.normalize(torch.softmax(logits.float(), 1), dim=1)
+        return nu @ nu.T
 
 def collaborative_loss(
     A_s: torch.Tensor,      # subspace affinity (teacher of positives, student of negatives)
@@ -315,7 +335,8 @@ def collaborative_loss(
 ) -> dict:                  # {'omega', 'pos', 'neg', 'frac_pos', 'frac_neg'} as tensors (no host sync)
     "$\\Omega = L_{pos} + \\alpha L_{neg}$: BCE of each side's confident values on the other side's, over selected pairs."
     off = 1 - torch.eye(len(A_s), device=A_s.device)
-    A_pos = A_s if A_pos is None else A_pos
+    A_s, A_c = A_s.float(), A_c.float()     # in bf16, 1 - eps rounds to 1 and log(1 - A_c) is -inf
+    A_pos = A_s if A_pos is None else A_pos.float()
     m_pos = (A_pos.detach() > u).float() * off
     m_neg = (A_c.detach() < l).float() * off
     t, p = A_pos.detach(), A_c.clamp(eps, 1 - eps)
@@ -372,7 +393,7 @@ def knn_affinity(
     if not 0 < n_neighbors < len(z):
         raise ValueError(f"n_neighbors={n_neighbors} must be in [1, batch size - 1 = {len(z) - 1}]")
     zu = F.normalize(z.detach().float(), dim=1)
-    G = zu @ zu.T
+    with _float32(zu): G = zu @ zu.T                          # bf16 cosines would tie near neighbours
     G.fill_diagonal_(-2.0)                                    # never one's own neighbour
     A = torch.zeros_like(G).scatter_(1, G.topk(n_neighbors, dim=1).indices, 1.0)
     A = torch.maximum(A, A.T)
@@ -486,7 +507,8 @@ class NCSCMethod(Method):
         z = fmap.flatten(1)
         zs = self._codes(z)
         C = exact_self_expression(zs, self.lam1)
-        sub = self_expression_loss(C, zs, C @ zs, x, self.net.ae.decode((C @ z.float()).to(z.dtype)), self.lam1)
+        with _float32(C): CZs, CZ = C @ zs, C @ z.float()
+        sub = self_expression_loss(C, zs, CZs, x, self.net.ae.decode(CZ.to(z.dtype)), self.lam1)
         if self.stage == 'self_expression': return sub
         with torch.no_grad(): A_pos = self.positive_teacher(z)
         col, pen, logs = self._collaborative(subspace_affinity(C), self.net.head(fmap), A_pos)
@@ -517,6 +539,8 @@ class NCSC(ClusteringEstimator):
         soft_positives: bool=True,       # BCE on positive pairs; False: the paper's A_s-weighted -log A_c
         balance: float=0.0,              # weight β of `cluster_balance` in stages 2-3 (not in the paper; 0: off)
         pretrain_epochs: int=20,         # autoencoder pre-training (reconstruction)
+        pretrain_augment: str='none',    # image policy of `make_augment` for the pre-training input ('none': the paper)
+        image_shape: tuple | None=None,  # (C, H, W) of flat image rows, for pretrain_augment on vectors
         se_epochs: int=0,                # stage 1: autoencoder + self-expressive layer
         classifier_epochs: int=10,       # stage 2: classifier on Ω
         joint_epochs: int=10,            # stage 3: everything
@@ -526,7 +550,7 @@ class NCSC(ClusteringEstimator):
         lr: float=1e-3,                  # learning rate of the classifier (stages 2-3)
         lr_ae: float=1e-5,               # learning rate of the autoencoder (stages 1, 3)
         device: str='auto',              # 'auto', 'cpu', 'cuda', ...
-        amp: str='auto',                 # engine mixed precision ('auto': bf16 on CUDA, off on CPU)
+        amp: str='off',                  # engine mixed precision: 'off' (bf16 scored lower, see "Mixed precision"), 'bf16', 'auto'
         progress: bool=True,             # progress bars
         random_state: int | None=0,      # seed of initialisation and batches
         checkpoint_dir: str | None=None, # resumable checkpoints, one folder per phase: checkpoint_dir/<phase>/last.pt
@@ -553,9 +577,22 @@ class NCSC(ClusteringEstimator):
         if self.teacher not in _TEACHERS: raise ValueError(f"teacher={self.teacher!r}: use one of {_TEACHERS}")
         _check_positive_int('knn_neighbors', self.knn_neighbors, 1)
         if not self.balance >= 0: raise ValueError(f"balance must be >= 0, got {self.balance}")
+        if self.pretrain_augment not in POLICIES:
+            raise ValueError(f"pretrain_augment={self.pretrain_augment!r}: use an image policy of make_augment, {list(POLICIES)}")
         if min(self.batch_size, n) < 2 * self.n_clusters:
             raise ValueError(f"batch_size={self.batch_size} (with n={n} samples) is too small for {self.n_clusters} "
                              "clusters: a batch needs at least 2 points per cluster on average")
+
+    def _pretrain_method(self, X) -> ReconstructionMethod:
+        "Reconstruction, of the sample itself or (with `pretrain_augment`) from an augmented copy of it."
+        if self.pretrain_augment == 'none': return ReconstructionMethod(self.net_.ae)
+        shape = tuple(X.shape[1:]) if X.ndim == 4 else self.image_shape
+        if shape is None or len(shape) != 3 or int(np.prod(shape)) != int(np.prod(X.shape[1:])):
+            raise ValueError(f"pretrain_augment={self.pretrain_augment!r} needs images: pass X as N x C x H x W, or give "
+                             f"image_shape=(C, H, W) with C*H*W = {int(np.prod(X.shape[1:]))} for flat rows "
+                             f"(got image_shape={self.image_shape!r})")
+        return ReconstructionMethod(self.net_.ae, make_augment(self.pretrain_augment, shape[1:]),
+                                    None if X.ndim == 4 else shape)
 
     def _fit(self, X):
         self._check_params(len(X))
@@ -565,7 +602,7 @@ class NCSC(ClusteringEstimator):
             config = TrainConfig(optimizer='adam', device=self.device, amp=self.amp, progress=self.progress, log_every=5)
             self.history_ = {}
             if self.pretrain_epochs:
-                self.history_['pretrain'] = train(ReconstructionMethod(self.net_.ae), X, config, epochs=self.pretrain_epochs,
+                self.history_['pretrain'] = train(self._pretrain_method(X), X, config, epochs=self.pretrain_epochs,
                                                   batch_size=min(self.pretrain_batch_size, len(X)), lr=self.pretrain_lr, seed=seed,
                                                   checkpoint_dir=phase_checkpoint_dir(self.checkpoint_dir, 'pretrain'))
             bs = min(self.batch_size, len(X))
