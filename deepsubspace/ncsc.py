@@ -5,7 +5,6 @@
 # %% ../nbs/21_ncsc.ipynb #a3aca903
 from __future__ import annotations
 
-import contextlib
 import math
 import numbers
 
@@ -18,6 +17,7 @@ from torch import nn
 
 from .augment import POLICIES, make_augment
 from .base import ClusteringEstimator
+from .coding_rate import _no_autocast   # autocast off: affinities and losses stay float32
 from .engine import Method, TrainConfig, phase_checkpoint_dir, resolve_device, train
 from .self_expression import ensc_coefficients, lsr_closed_form, spectral_clustering
 
@@ -174,11 +174,6 @@ def _unit(z: torch.Tensor) -> torch.Tensor:
     "Rows scaled to unit norm (a zero row stays 0)."
     return F.normalize(z.float(), dim=1)
 
-def _float32(t: torch.Tensor):
-    "Context with autocast off on t's device: the products that feed affinities and losses stay in float32."
-    try: return torch.autocast(t.device.type, enabled=False)
-    except RuntimeError: return contextlib.nullcontext()      # a device type without autocast
-
 class ReconstructionMethod(Method):
     """Autoencoder pre-training: $\\frac12\\|x - \\hat x\\|^2$ per sample. With `augment`, the encoder sees a random
     transform of the sample and the decoder must give back the sample itself."""
@@ -220,7 +215,7 @@ class DSCMethod(Method):
         z = self.ae.encode(x)
         zs = _unit(z) if self.normalize_codes else z       # what is self-expressed
         C = self.coefficients(zs)
-        with _float32(C): CZs, CZ = C @ zs.float(), C @ z.float()
+        with _no_autocast(C): CZs, CZ = C @ zs.float(), C @ z.float()
         return self_expression_loss(C, zs, CZs, x, self.ae.decode(CZ.to(z.dtype)), self.lam1)
 
 # %% ../nbs/21_ncsc.ipynb #b066cff0
@@ -318,7 +313,7 @@ def classifier_affinity(
     logits: torch.Tensor,   # B x k classifier outputs
 ) -> torch.Tensor:          # A_c, B x B in [0, 1]
     "NCSC's classifier affinity: inner products of the L2-normalised softmax vectors (float32, even under autocast)."
-    with _float32(logits):
+    with _no_autocast(logits):
         nu = F.normalize(torch.softmax(logits.float(), 1), dim=1)
         return nu @ nu.T
 
@@ -393,7 +388,7 @@ def knn_affinity(
     if not 0 < n_neighbors < len(z):
         raise ValueError(f"n_neighbors={n_neighbors} must be in [1, batch size - 1 = {len(z) - 1}]")
     zu = F.normalize(z.detach().float(), dim=1)
-    with _float32(zu): G = zu @ zu.T                          # bf16 cosines would tie near neighbours
+    with _no_autocast(zu): G = zu @ zu.T                          # bf16 cosines would tie near neighbours
     G.fill_diagonal_(-2.0)                                    # never one's own neighbour
     A = torch.zeros_like(G).scatter_(1, G.topk(n_neighbors, dim=1).indices, 1.0)
     A = torch.maximum(A, A.T)
@@ -507,7 +502,7 @@ class NCSCMethod(Method):
         z = fmap.flatten(1)
         zs = self._codes(z)
         C = exact_self_expression(zs, self.lam1)
-        with _float32(C): CZs, CZ = C @ zs, C @ z.float()
+        with _no_autocast(C): CZs, CZ = C @ zs, C @ z.float()
         sub = self_expression_loss(C, zs, CZs, x, self.net.ae.decode(CZ.to(z.dtype)), self.lam1)
         if self.stage == 'self_expression': return sub
         with torch.no_grad(): A_pos = self.positive_teacher(z)
