@@ -27,7 +27,7 @@ from .distributed import (all_reduce_mean, convert_sync_batchnorm, get_rank, get
 __all__ = ['resolve_device', 'amp_dtype', 'steps_per_epoch', 'batch_indices', 'step_seed', 'LARS', 'parameter_groups',
            'make_optimizer', 'make_schedule', 'atomic_save', 'atomic_write_text', 'load_checkpoint',
            'phase_checkpoint_dir', 'Method', 'Callback', 'TrainConfig', 'ProgressBar', 'JsonlLogger', 'Checkpointer',
-           'Trainer', 'train']
+           'BestState', 'Trainer', 'train']
 
 # %% ../nbs/05_engine.ipynb #7736f1d5
 def resolve_device(
@@ -147,6 +147,7 @@ def make_optimizer(
     lr: float = 1e-3,          # learning rate (times a group's `lr_factor`, see `parameter_groups`)
     weight_decay: float = 0.0, # weight decay (not on biases / norm parameters)
     momentum: float = 0.9,     # SGD / LARS momentum
+    betas: tuple[float, float] = (0.9, 0.999), # Adam / AdamW (β1, β2): decay rates of the gradient's moment averages
 ) -> torch.optim.Optimizer:
     "Build one of the optimisers the papers use."
     groups = parameter_groups(module, weight_decay)
@@ -155,8 +156,11 @@ def make_optimizer(
     if name == "lars": return LARS(groups, lr=lr, momentum=momentum)
     for g in groups: g.pop("lars_exclude", None)
     if name == "sgd": return torch.optim.SGD(groups, lr=lr, momentum=momentum)
-    if name == "adam": return torch.optim.Adam(groups, lr=lr)
-    if name == "adamw": return torch.optim.AdamW(groups, lr=lr)
+    betas = tuple(float(b) for b in betas)
+    if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
+        raise ValueError(f"betas={betas}: give two numbers in [0, 1), e.g. (0.9, 0.999)")
+    if name == "adam": return torch.optim.Adam(groups, lr=lr, betas=betas)
+    if name == "adamw": return torch.optim.AdamW(groups, lr=lr, betas=betas)
     raise ValueError(f"optimizer={name!r}: use 'sgd', 'adam', 'adamw' or 'lars'.")
 
 def make_schedule(
@@ -254,6 +258,7 @@ class TrainConfig:
     lr: float = 1e-3                # peak learning rate
     weight_decay: float = 0.0       # not applied to biases / norm parameters
     momentum: float = 0.9           # SGD / LARS momentum
+    betas: tuple = (0.9, 0.999)     # Adam / AdamW (β1, β2)
     schedule: str = "constant"      # 'constant' or 'cosine'
     warmup_steps: int = 0           # linear warm-up
     grad_clip: float | None = None  # max global gradient norm
@@ -268,6 +273,8 @@ class TrainConfig:
     progress: bool = True           # tqdm progress bar (rank 0)
     sync_batchnorm: bool = True     # synchronise batch norm across ranks
     find_unused_parameters: bool = False # DDP option, for methods that leave some parameters unused in a step
+
+    def __post_init__(self): self.betas = tuple(float(b) for b in self.betas)  # a list from a settings file -> tuple
 
     def replace(self, **kw) -> "TrainConfig":
         "A copy with some fields changed (unknown names are an error)."
@@ -307,6 +314,25 @@ class Checkpointer(Callback):
         if self.every and tr.step % self.every == 0 and tr.step < tr.total_steps: self._save(tr)
     def on_train_end(self, tr): self._save(tr)
 
+class BestState(Callback):
+    "Remember the method's state at the best logged value of `key` and put it back when training ends."
+    def __init__(self,
+                 key: str = "loss",   # a value the method logs (no labels: e.g. the training objective)
+                 mode: str = "min"):  # 'min' or 'max': which direction is better
+        if mode not in ("min", "max"): raise ValueError(f"mode={mode!r}: use 'min' or 'max'")
+        self.key, self.mode = key, mode
+        self.best = self.step = self.state = None
+    def on_train_start(self, tr): self.best = self.step = self.state = None
+    def on_log(self, tr, logs):
+        if self.key not in logs:
+            raise KeyError(f"BestState(key={self.key!r}): the method logs {sorted(logs)}; pick one of those")
+        v = logs[self.key]
+        if self.best is None or (v < self.best if self.mode == "min" else v > self.best):
+            self.best, self.step = v, logs["step"]
+            self.state = {k: t.detach().clone() for k, t in tr.method.state_dict().items()}
+    def on_train_end(self, tr):
+        if self.state is not None: tr.method.load_state_dict(self.state)
+
 # %% ../nbs/05_engine.ipynb #5957c301
 def _as_tensor(data) -> torch.Tensor:
     if isinstance(data, np.ndarray):
@@ -314,8 +340,8 @@ def _as_tensor(data) -> torch.Tensor:
     if data.dtype == torch.float64: data = data.float()
     return data
 
-_RESUME_KEYS = ("steps", "epochs", "batch_size", "optimizer", "lr", "weight_decay", "momentum", "schedule",
-                "warmup_steps", "grad_clip", "seed")   # the settings a checkpoint must share with the run that resumes it
+_RESUME_KEYS = ("steps", "epochs", "batch_size", "optimizer", "lr", "weight_decay", "momentum", "betas",
+                "schedule", "warmup_steps", "grad_clip", "seed")   # the settings a checkpoint must share with the run that resumes it
 
 class Trainer:
     "Drives a `Method` with a `TrainConfig`; see `train` for the one-call form."
@@ -376,6 +402,7 @@ class Trainer:
         # Only the same run may resume: a checkpoint of other settings would be continued silently with its own
         # learning rates (the optimiser's and schedule's states carry them) or a different horizon.
         saved = {**ck["config"], "group_lrs": ck["scheduler"].get("base_lrs")}
+        saved["betas"] = tuple(saved.get("betas", (0.9, 0.999)))   # checkpoints from before `betas` existed
         now = {**asdict(c), "group_lrs": self.scheduler.base_lrs}
         for k in _RESUME_KEYS + ("group_lrs",):
             if saved.get(k) != now[k]:
@@ -405,7 +432,7 @@ class Trainer:
             raise ValueError(f"batch_size={c.batch_size} must be divisible by the number of ranks ({get_world_size()}).")
 
         if is_distributed() and c.sync_batchnorm: self.method = convert_sync_batchnorm(self.method)
-        self.optimizer = make_optimizer(self.method, c.optimizer, c.lr, c.weight_decay, c.momentum)
+        self.optimizer = make_optimizer(self.method, c.optimizer, c.lr, c.weight_decay, c.momentum, c.betas)
         self.scheduler = make_schedule(self.optimizer, self.total_steps, c.schedule, c.warmup_steps)
         dtype = amp_dtype(c.amp, self.device)
         self.scaler = torch.amp.GradScaler(self.device.type) if dtype == torch.float16 else None

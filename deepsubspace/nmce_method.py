@@ -60,8 +60,8 @@ def spiral_sampler(
 
 # %% ../nbs/11_double_spiral.ipynb #b4e1e583
 def spiral_backbone(
-    width: int=256,          # units per layer
-    depth: int=4,            # linear layers (each followed by ELU)
+    width: int=128,          # units per layer (the authors' toy code: 128)
+    depth: int=5,            # linear layers, each followed by ELU (the authors' toy code: 5)
     in_dim: int=2,           # input dimension
     act: str='elu',          # activation (the paper: ELU)
 ) -> nn.Module:              # module mapping N x in_dim to N x width, with `.out_dim = width`
@@ -239,12 +239,12 @@ def subspace_summary(
 # %% ../nbs/11_double_spiral.ipynb #79cd7bf5
 def spiral_nmce(
     feature_dim: int=6,        # d (paper: 6)
-    width: int=256,            # backbone units per layer (not given in the paper)
-    depth: int=4,              # backbone linear layers (not given in the paper)
-    aug_noise: float=0.05,     # std of the Gaussian-noise views (paper: 0.05)
+    width: int=128,            # backbone units per layer (not in the paper; the authors' toy code: 128)
+    depth: int=5,              # backbone linear layers (not in the paper; the authors' toy code: 5)
+    aug_noise: float=0.2,      # std of the Gaussian-noise views (the authors' toy code: 0.2; the paper's text: 0.05)
     lam: float=4000.0,         # weight of the view similarity (paper: 4000)
     eps2: float=0.01,          # distortion epsilon^2 (paper: 0.01)
-    gumbel_tau: float=1.0,     # Gumbel-softmax temperature
+    gumbel_tau: float=0.2,     # Gumbel-softmax temperature (the authors' toy code: 0.2)
     constrained: bool=True,    # False: no augmentation, lam = 0 (the unconstrained deep clustering of Figure 1, left)
 ) -> NMCEMethod:               # NMCE on a fresh spiral MLP, 2 clusters
     "The double-spiral experiment's method: `NMCEMethod(NMCENet(spiral_backbone(...), 2, d), noise views, 'nmce')`."
