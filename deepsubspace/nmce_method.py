@@ -20,7 +20,7 @@ from .models import MLP, ClusterHead
 
 # %% auto #0
 __all__ = ['spiral_points', 'SpiralSampler', 'spiral_sampler', 'spiral_backbone', 'NMCENet', 'NMCEMethod',
-           'cosine_similarity_table', 'nmce_predict', 'subspace_summary', 'spiral_nmce']
+           'cosine_similarity_table', 'nmce_predict', 'subspace_summary', 'spiral_nmce', 'ideal_rate_reduction']
 
 # %% ../nbs/11_double_spiral.ipynb #c139228a
 def spiral_points(
@@ -251,3 +251,13 @@ def spiral_nmce(
     net = NMCENet(spiral_backbone(width, depth), n_clusters=2, feature_dim=feature_dim, gumbel_tau=gumbel_tau)
     if not constrained: return NMCEMethod(net, None, 'nmce', eps2=eps2, lam=0.0)
     return NMCEMethod(net, GaussianNoise(aug_noise), 'nmce', eps2=eps2, lam=lam)
+
+# %% ../nbs/11_double_spiral.ipynb #ed80946d
+def ideal_rate_reduction(
+    d: int,          # feature dimension
+    k: int,          # number of clusters (d divisible by k)
+    eps2: float,     # distortion epsilon^2
+) -> float:          # R - R_c in nats
+    "R - R_c of k equal clusters filling k orthogonal (d/k)-dimensional subspaces evenly: the rate reduction's optimum."
+    if d % k: raise ValueError(f"d={d} is not divisible by k={k}: the subspaces of the ideal split have dimension d/k")
+    return d / 2 * math.log(1 + 1 / eps2) - d / (2 * k) * math.log(1 + k / eps2)
