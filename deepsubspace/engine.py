@@ -321,14 +321,18 @@ class BestState(Callback):
                  mode: str = "min"):  # 'min' or 'max': which direction is better
         if mode not in ("min", "max"): raise ValueError(f"mode={mode!r}: use 'min' or 'max'")
         self.key, self.mode = key, mode
-        self.best = self.step = self.state = None
-    def on_train_start(self, tr): self.best = self.step = self.state = None
+        self.logs = self.state = None    # the logged row of the kept state, and the state itself
+    @property
+    def best(self): return None if self.logs is None else self.logs[self.key]   # the best logged value
+    @property
+    def step(self): return None if self.logs is None else self.logs["step"]     # the step of the kept state
+    def on_train_start(self, tr): self.logs = self.state = None
     def on_log(self, tr, logs):
         if self.key not in logs:
             raise KeyError(f"BestState(key={self.key!r}): the method logs {sorted(logs)}; pick one of those")
         v = logs[self.key]
         if self.best is None or (v < self.best if self.mode == "min" else v > self.best):
-            self.best, self.step = v, logs["step"]
+            self.logs = dict(logs)
             self.state = {k: t.detach().clone() for k, t in tr.method.state_dict().items()}
     def on_train_end(self, tr):
         if self.state is not None: tr.method.load_state_dict(self.state)
@@ -402,7 +406,7 @@ class Trainer:
         # Only the same run may resume: a checkpoint of other settings would be continued silently with its own
         # learning rates (the optimiser's and schedule's states carry them) or a different horizon.
         saved = {**ck["config"], "group_lrs": ck["scheduler"].get("base_lrs")}
-        saved["betas"] = tuple(saved.get("betas", (0.9, 0.999)))   # checkpoints from before `betas` existed
+        saved["betas"] = tuple(saved.get("betas", TrainConfig.betas))   # checkpoints from before `betas` existed
         now = {**asdict(c), "group_lrs": self.scheduler.base_lrs}
         for k in _RESUME_KEYS + ("group_lrs",):
             if saved.get(k) != now[k]:
