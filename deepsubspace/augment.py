@@ -5,7 +5,7 @@ image batches, as one sampling grid per image — no Python loop over samples, n
 
 # %% auto #0
 __all__ = ['POLICIES', 'gaussian_noise', 'GaussianNoise', 'two_views', 'homography_from_points', 'homography_grid',
-           'random_geometry', 'color_jitter', 'random_grayscale', 'BatchAugment', 'make_augment']
+           'random_geometry', 'color_jitter', 'random_grayscale', 'BatchAugment', 'make_augment', 'auto_policy']
 
 # %% ../nbs/02_augment.ipynb #37a4d8f3
 import math
@@ -252,3 +252,18 @@ def make_augment(
     if image_size is None:
         raise ValueError(f"policy {policy!r} needs image_size (the output size, e.g. 32 for CIFAR).")
     return BatchAugment(image_size, **{**POLICIES[policy], **overrides})
+
+# %% ../nbs/02_augment.ipynb #99aa1bf0
+def auto_policy(
+    sample_shape: tuple,   # shape of one sample: (D,) for vectors, (C, H, W) for images
+) -> str:                  # a `make_augment` policy name
+    "The augmentation policy for data of this shape (table above): 'noise', 'ssl', 'digits', 'coil' or 'none'."
+    shape = tuple(int(s) for s in sample_shape)
+    if len(shape) == 1: return 'noise'
+    if len(shape) != 3:
+        raise ValueError(f"auto_policy expects one sample's shape, (D,) for vectors or (C, H, W) for images, got {shape}; "
+                         "pass X.shape[1:] of an N x D or N x C x H x W array")
+    c, h, w = shape
+    if c == 3: return 'ssl'
+    if c == 1: return 'digits' if max(h, w) <= 28 else 'coil'
+    return 'none'

@@ -6,22 +6,31 @@ subclasses, and the two classical baselines (k-means and spectral clustering) wr
 # %% ../nbs/06_estimators.ipynb #2095534d
 from __future__ import annotations
 
+import collections.abc
 import contextlib
+import functools
+import inspect
 import numbers
+import os
+import types
+import typing
 from typing import Any
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
+from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans, SpectralClustering
 from sklearn.exceptions import NotFittedError
 from sklearn.manifold import spectral_embedding
 from sklearn.neighbors import KNeighborsClassifier
-from sklearn.utils import check_random_state
+from sklearn.utils import TransformerTags, check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from .engine import checkpoint_identity, max_safe_magnitude
+
 # %% auto #0
-__all__ = ['check_features', 'check_n_clusters', 'ClusteringEstimator', 'KMeansBaseline', 'SpectralBaseline']
+__all__ = ['check_features', 'check_n_clusters', 'InvalidParameterError', 'ClusteringEstimator', 'KMeansBaseline',
+           'SpectralBaseline']
 
 # %% ../nbs/06_estimators.ipynb #c75be6d2
 def _dataset_features(ds: torch.utils.data.Dataset, name: str) -> np.ndarray:
@@ -107,6 +116,12 @@ def check_features(
                          f"the first at {name}[{', '.join(map(str, first))}]; values beyond the float32 range count "
                          f"as infinite). Drop those samples, e.g. {name}[np.isfinite({name}).reshape(len({name}), -1)"
                          ".all(1)], or impute them (sklearn.impute.SimpleImputer)")
+    n_features = int(np.prod(A.shape[1:]))
+    big, limit = max(float(A.max()), -float(A.min())), max_safe_magnitude(n_features)
+    if big > limit:
+        raise ValueError(f"{name} has values up to {big:.3g} in magnitude: with {n_features} features, squared distances "
+                         f"and Gram products of values above {limit:.3g} overflow float32. Standardise the features "
+                         f"first, e.g. sklearn.preprocessing.StandardScaler().fit_transform({name}) or {name} / {name}.std()")
     return A
 
 # %% ../nbs/06_estimators.ipynb #dd60fbd3
@@ -132,15 +147,90 @@ def check_n_clusters(
     return k
 
 # %% ../nbs/06_estimators.ipynb #c936c47c
-class ClusteringEstimator(ClusterMixin, TransformerMixin, BaseEstimator):
-    """Base of every deepsubspace estimator: `fit(X)`, `labels_`, `fit_predict`, `predict`, `transform`.
+class InvalidParameterError(ValueError, TypeError):
+    "A constructor parameter of the wrong type or value (both a ValueError and a TypeError, as in scikit-learn)."
 
-    Subclasses store their parameters in `__init__` (nothing else) and implement `_fit(X)`, which must set
-    `self.labels_`, and optionally `_predict(X)` and `_transform(X)`. `X` reaching them is a validated float32
-    numpy array: `N x D` rows, or images when the class sets `_allow_images = True`.
+_ALSO_ACCEPTED = {                  # values the library takes beyond what a parameter's annotation names
+    'random_state': (np.random.RandomState,),  # scikit-learn's convention: int, None or a RandomState
+    'device': (torch.device,),      # `resolve_device` takes a torch.device as well as a string
+    'checkpoint_dir': (os.PathLike,), # a pathlib.Path
+    'amp': (bool,),                 # `amp_dtype` takes True / False
+}
+
+def _no_bool(v) -> bool: return not isinstance(v, (bool, np.bool_))
+
+def _matches(v: Any, t: Any) -> bool:
+    "Whether `v` fits the annotation `t` (ints for float, numpy scalars, lists and 1-D arrays for tuples; no bools as numbers)."
+    if t is Any or t is object: return True
+    if t is None or t is type(None): return v is None
+    origin, args = typing.get_origin(t), typing.get_args(t)
+    if origin in (typing.Union, types.UnionType): return any(_matches(v, a) for a in args)
+    if origin is typing.Literal: return v in args
+    if t is bool: return isinstance(v, (bool, np.bool_))
+    if t is int: return isinstance(v, numbers.Integral) and _no_bool(v)
+    if t is float: return isinstance(v, numbers.Real) and _no_bool(v)
+    base = origin or t
+    if base in (tuple, list, collections.abc.Sequence):
+        if not (isinstance(v, (tuple, list)) or (isinstance(v, np.ndarray) and v.ndim == 1)): return False
+        elems = [a for a in args if a is not Ellipsis]
+        return not elems or all(any(_matches(x, a) for a in elems) for x in v)
+    if base in (dict, collections.abc.Mapping): return isinstance(v, collections.abc.Mapping)
+    if base is collections.abc.Callable: return callable(v)
+    return isinstance(v, base) if isinstance(base, type) else True    # an annotation we cannot check: accepted
+
+def _describe(t: Any) -> str:
+    "An annotation in words, for error messages."
+    if typing.get_origin(t) in (typing.Union, types.UnionType): return " or ".join(_describe(a) for a in typing.get_args(t))
+    if t is None or t is type(None): return "None"
+    words = {int: "an integer", float: "a number", bool: "True/False", str: "a string", dict: "a dict",
+             tuple: "a tuple or list", list: "a list"}
+    base = typing.get_origin(t) or t
+    if base in (tuple, list, collections.abc.Sequence):
+        elems = [a for a in typing.get_args(t) if a is not Ellipsis]
+        return "a tuple or list" + (f" of {_describe(elems[0])}s".replace("an ", "").replace("a ", "") if elems else "")
+    return words.get(t, getattr(t, '__name__', str(t)))
+
+@functools.lru_cache(maxsize=None)
+def _init_annotations(cls: type) -> dict:
+    "The evaluated annotations of `cls.__init__`'s parameters; any that cannot be evaluated are left out (not checked)."
+    init = cls.__init__
+    try: return typing.get_type_hints(init)
+    except Exception: pass
+    out = {}
+    for k, a in getattr(init, '__annotations__', {}).items():
+        try: out[k] = eval(a, init.__globals__) if isinstance(a, str) else a
+        except Exception: pass
+    return out
+
+class _only_if:
+    """Decorator: the method exists only where `check(self)` is true, so `hasattr` tells the truth (as scikit-learn's
+    `available_if`); elsewhere getting it raises an AttributeError whose message, `why(self)`, says what to use instead."""
+    def __init__(self, check, why): self.check, self.why = check, why
+    def __call__(self, fn):
+        self.fn = fn; functools.update_wrapper(self, fn)
+        return self
+    def __get__(self, obj, owner=None):
+        if obj is None: return self.fn                       # on the class: the plain function (docs, introspection)
+        if not self.check(obj): raise AttributeError(self.why(obj))
+        return types.MethodType(self.fn, obj)
+
+_NO_PREDICT = lambda self: (f"{type(self).__name__} has no predict: it has no rule for new samples; use fit_predict(X) "
+                            "or labels_ to get the clusters of the training data")
+_NO_TRANSFORM = lambda self: (f"{type(self).__name__} has no transform: it does not learn a representation to "
+                              "transform with; use labels_ / fit_predict(X) for the clusters")
+
+class ClusteringEstimator(ClusterMixin, BaseEstimator):
+    """Base of every deepsubspace estimator: `fit(X)`, `labels_`, `fit_predict`, `predict`, and `transform` where
+    the method learns a representation.
+
+    Subclasses store their parameters in `__init__` (nothing else), annotated with their types, and implement
+    `_fit(X)`, which must set `self.labels_`, and optionally `_predict(X)` and `_transform(X)`. `X` reaching them
+    is a validated float32 numpy array: `N x D` rows, or images when the class sets `_allow_images = True`.
     `y` is accepted by `fit` only for scikit-learn compatibility: clustering never uses labels, they are for
     evaluation only."""
     _allow_images: bool = False   # class attribute (not a parameter): True for estimators whose network takes images
+    # parameters that do not change what a fit computes: left out of the identity its checkpoints record
+    _not_in_identity: tuple = ('progress', 'checkpoint_dir', 'device')
 
     # -- what subclasses implement -------------------------------------------------------------------------
     def _fit(self, X: np.ndarray) -> None:
@@ -153,19 +243,58 @@ class ClusteringEstimator(ClusterMixin, TransformerMixin, BaseEstimator):
     def _transform(self, X: np.ndarray) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} does not learn a representation to transform with")
 
+    def _has_transform(self) -> bool:
+        "True when the subclass implements `_transform`: only then do `transform` and `fit_transform` exist."
+        return type(self)._transform is not ClusteringEstimator._transform
+
+    def _has_predict(self) -> bool:
+        "True when the subclass implements `_predict`: only then does `predict` exist (`fit_predict` always does)."
+        return type(self)._predict is not ClusteringEstimator._predict
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        if self._has_transform(): tags.transformer_tags = TransformerTags(preserves_dtype=[])   # float32 out, whatever came in
+        return tags
+
+    # -- parameters -----------------------------------------------------------------------------------------
+    def _check_param_types(self) -> None:
+        "Check every parameter against its annotation in `__init__`; the error names the parameter, value and type."
+        cls, hints = type(self).__name__, _init_annotations(type(self))
+        defaults = inspect.signature(type(self).__init__).parameters
+        for name, value in self.get_params(deep=False).items():
+            if name == 'n_clusters' or name not in hints: continue     # n_clusters: `check_n_clusters`, with the data
+            t = hints[name]
+            if _matches(value, t) or isinstance(value, _ALSO_ACCEPTED.get(name, ())): continue
+            d = defaults[name].default if name in defaults else inspect.Parameter.empty
+            example = f" (default {name}={d!r})" if d is not inspect.Parameter.empty else ""
+            hint = (" A string reaches here when a value is written as text in a settings file or on the command "
+                    "line: write it there as a number or a list of numbers." if isinstance(value, str) else "")
+            raise InvalidParameterError(f"{cls}: parameter {name}={value!r} ({type(value).__name__}) has the wrong "
+                                        f"type: it must be {_describe(t)}{example}.{hint}")
+
+    def _identity(self) -> dict:
+        "The class and the parameters that change the result: recorded with every checkpoint a fit writes."
+        return {'class': type(self).__qualname__,
+                **{k: v for k, v in self.get_params(deep=False).items() if k not in self._not_in_identity}}
+
     # -- the public contract --------------------------------------------------------------------------------
     def fit(self,
             X: Any,           # data: array, tensor, list of rows or torch Dataset (see `check_features`)
             y: Any=None,      # ignored: clustering is unsupervised; labels are for evaluation only
            ) -> ClusteringEstimator:  # self, fitted
         "Cluster `X`; sets `labels_` (one cluster index per sample) and `n_features_in_`. `y` is ignored."
+        self._check_param_types()
         X = check_features(X, allow_images=self._allow_images)
         if len(X) < 2: raise ValueError("X has 1 sample (n_samples=1); clustering needs at least 2 samples")
         if hasattr(self, 'n_clusters'): check_n_clusters(self.n_clusters, len(X))
         self.sample_shape_ = tuple(X.shape[1:])
         self.n_features_in_ = int(np.prod(self.sample_shape_))
         self.__dict__.pop('labels_', None)   # a refit must set labels_ afresh
-        self._fit(X)
+        folder = getattr(self, 'checkpoint_dir', None)
+        restart = (f"To fit afresh, delete {folder} (the checkpoints of every phase) or give {type(self).__name__} "
+                   "another checkpoint_dir; a `deepsubspace run` preset restarts with --force." if folder else None)
+        with checkpoint_identity(restart, estimator=self._identity()):   # resume only the same data and parameters
+            self._fit(X)
         labels = getattr(self, 'labels_', None)
         if labels is None:
             raise NotImplementedError(f"{type(self).__name__}._fit must set self.labels_")
@@ -191,17 +320,32 @@ class ClusteringEstimator(ClusterMixin, TransformerMixin, BaseEstimator):
                              f"of shape {self.sample_shape_}; pass data prepared the same way as in fit")
         return X
 
+    @_only_if(_has_predict, _NO_PREDICT)
     def predict(self, X: Any) -> np.ndarray:  # cluster index of each sample, int64
-        "Assign new samples to the learned clusters."
+        "Assign new samples to the learned clusters (only on estimators that implement `_predict`)."
         return np.asarray(self._predict(self._check_new(X)), dtype=np.int64)
 
+    @_only_if(_has_transform, _NO_TRANSFORM)
     def transform(self, X: Any) -> np.ndarray:  # the representation, `N x d`
-        "Map samples to the representation the method learned."
+        "Map samples to the representation the method learned (only on estimators that implement `_transform`)."
         return self._transform(self._check_new(X))
 
+    @_only_if(_has_transform, _NO_TRANSFORM)
     def fit_transform(self, X: Any, y: Any=None) -> np.ndarray:
         "`fit(X)` then `transform(X)`. `y` is ignored."
         return self.fit(X).transform(X)
+
+    # -- training budget ----------------------------------------------------------------------------------
+    def _budgeted(self, n: int) -> int:
+        """A step or epoch count of the defaults scaled by the estimator's `budget` parameter (1.0 when it has none).
+
+        Every deep estimator takes `budget: float = 1.0`, one knob that multiplies all its step and epoch counts:
+        `budget=0.05` fits with every other setting unchanged in a twentieth of the time (the tests use it), `2.0`
+        trains twice as long. A non-zero count stays at least 1; a stage set to 0 stays off."""
+        b = getattr(self, 'budget', 1.0)
+        if isinstance(b, bool) or not isinstance(b, numbers.Real) or not b > 0:
+            raise ValueError(f"budget must be a number > 0 (a multiplier of every step and epoch count), got {b!r}")
+        return 0 if n == 0 else max(1, int(round(n * float(b))))
 
     # -- randomness -----------------------------------------------------------------------------------------
     def _random_state(self) -> np.random.RandomState:

@@ -16,14 +16,15 @@ import torch.nn.functional as F
 from fastcore.basics import store_attr
 from torch import nn
 
-from .augment import make_augment
+from .augment import auto_policy, make_augment
 from .base import ClusteringEstimator, check_features, check_n_clusters
 from .distributed import (all_gather_cat, all_reduce_sum, convert_sync_batchnorm, get_rank,
                                       get_world_size, is_distributed)
 from .engine import (Method, TrainConfig, batch_indices, resolve_device, step_seed, steps_per_epoch,
                                  train)
 from .models import ProjectionHead, backbone_for_data, make_backbone
-from .online_assignment import OnlineAssigner, dual_step, project_duals, row_argmax, size_lower_bounds
+from .online_assignment import (OnlineAssigner, default_step, dual_step, project_duals, row_argmax,
+                                             size_lower_bounds)
 
 # %% auto #0
 __all__ = ['unit_rows', 'online_kmeans_naive', 'spherical_kmeanspp', 'OnlineConstrainedKMeans', 'CoKeNet', 'one_hot_or_zero',
@@ -101,7 +102,8 @@ class OnlineConstrainedKMeans(ClusteringEstimator):
     centers become the normalised running means of the features assigned so far in the epoch (eq. 13); the duals
     carry over between epochs. `labels_` are the last epoch's assignments; `predict` is the nearest center (no
     duals); `transform` gives the cosine similarities to the centers. `partial_fit(X)` consumes a stream chunk by
-    chunk, keeping duals, centers and running sums between calls."""
+    chunk and continues from the current state (after `fit`: its last epoch), keeping duals, step, centers and
+    running sums between calls; after it, `labels_` are the labels of the last chunk."""
     def __init__(
         self,
         n_clusters: int,              # K
@@ -109,7 +111,7 @@ class OnlineConstrainedKMeans(ClusteringEstimator):
         n_epochs: int = 10,           # passes over the data in `fit`
         batch_size: int = 256,        # samples labelled with the same duals and centers
         eta: float | None = None,     # dual step PER SAMPLE (the paper's batch-mean step = batch_size * eta); None: τ/sqrt(2N)
-        tau: float = 1.0,             # L1 radius of the dual domain (project='l1'); sets the default step
+        tau: float = 0.05,            # dual scale (about 2 ||ρ*||_1): sets the default step; with project='l1' also the L1 radius
         project: str = "clip",        # 'clip': ρ >= 0 (paper's practice, eq. 18); 'l1': onto {ρ >= 0, ||ρ||_1 <= τ}
         init: Any = "k-means++",      # 'k-means++' (on the sphere), 'random' (K distinct rows) or a K x D array
         device: str = "cpu",          # where the assignment runs
@@ -161,8 +163,7 @@ class OnlineConstrainedKMeans(ClusteringEstimator):
 
     # -- fit, stream, predict ----------------------------------------------------------------------------------
     def fit(self, X: Any, y: Any = None) -> "OnlineConstrainedKMeans":
-        "Algorithm 1 for `n_epochs` epochs over `X` (rows L2-normalised). `y` is ignored."
-        self._streaming = False
+        "Algorithm 1 for `n_epochs` epochs over `X` (rows L2-normalised), from a fresh start. `y` is ignored."
         return super().fit(X, y)
 
     def _fit(self, X):
@@ -189,24 +190,32 @@ class OnlineConstrainedKMeans(ClusteringEstimator):
                     X: Any,          # the next chunk of the stream, N_chunk x D, in arrival order
                     y: Any = None,   # ignored
                    ) -> "OnlineConstrainedKMeans":
-        """Consume one chunk of a stream in mini-batches of `batch_size`, in the given order.
+        """Continue Algorithm 1 on the next chunk of a stream, in mini-batches of `batch_size`, in the given order.
 
-        The first call seeds the centers from its chunk (at least K rows) and, when `eta` is None, takes the
-        chunk's length as N for the default step. Duals, centers and the running sums (eq. 13 with m = every
-        sample since the first call) carry over between calls. `labels_` holds this chunk's labels."""
+        On a fresh estimator the call seeds the centers from its chunk (so the first chunk needs at least K rows)
+        and, when `eta` is None, takes the chunk's length as N for the default step. Otherwise it continues from
+        where `fit` or the previous call stopped: the same duals and step, the same centers and running sums (after
+        `fit`, those of its last epoch), so a center moves by the chunk's share of its cluster's samples (eq. 13)
+        and a chunk of any size >= 1 is accepted. `labels_` holds this chunk's labels only (as scikit-learn's
+        `MiniBatchKMeans` after `partial_fit`); `counts_` the samples each cluster received since the running sums
+        last restarted. Call `fit` to start afresh."""
+        self._check_param_types()                                 # as fit does: every parameter of its declared type
         X = check_features(X, allow_images=False)
-        first = not getattr(self, "_streaming", False)
+        first = not hasattr(self, "assigner_")                    # no state yet: neither fit nor partial_fit ran
         if first:
             self._check_params(max(len(X), self.n_clusters))
-            check_n_clusters(self.n_clusters, len(X))                 # the first chunk seeds the K centers
+            if len(X) < self.n_clusters:
+                raise ValueError(f"the first chunk of a stream seeds the {self.n_clusters} centers, so it needs at least "
+                                 f"n_clusters={self.n_clusters} samples, got {len(X)}: pass a larger first chunk (later "
+                                 "chunks may have any size) or call fit(X) first")
             self.sample_shape_, self.n_features_in_ = tuple(X.shape[1:]), int(X.shape[1])
             self._rs = self._random_state()
         elif X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {X.shape[1]} features, but the stream so far had {self.n_features_in_}")
+            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                             f"{self.n_features_in_} features as input (fitted on them by fit or earlier chunks): pass "
+                             f"chunks with the same {self.n_features_in_} features, or call fit(X) to start afresh")
         Xt = torch.as_tensor(unit_rows(X), device=self.device)
-        if first:
-            self._start(Xt, len(X), self._rs)
-            self._streaming = True
+        if first: self._start(Xt, len(X), self._rs)
         self.labels_ = torch.cat([self._batch(Xt[i:i + self.batch_size])
                                   for i in range(0, len(X), self.batch_size)]).cpu().numpy()
         self._finish()
@@ -283,7 +292,7 @@ class CoKeMethod(Method):
                  heads: tuple = (10,),               # K of each clustering head (the first is the evaluated one)
                  min_size_ratio: float = 0.9,        # γ'
                  eta: float | None = None,           # dual step PER SAMPLE (paper's batch-mean η = b·eta); None: τ/sqrt(2N)
-                 tau: float = 1.0,                   # L1 radius (project='l1'); sets the default step
+                 tau: float = 0.05,                  # dual scale: sets the default step; with project='l1' also the L1 radius
                  project: str = "clip",              # 'clip' (paper eq. 18) or 'l1'
                  temperature: float = 0.1,           # λ of the normalised softmax
                  two_views: bool = False,            # Alg. 2: assign on the mean of two views, soft labels
@@ -301,7 +310,7 @@ class CoKeMethod(Method):
         if not temperature > 0: raise ValueError(f"temperature (λ) must be > 0, got {temperature}")
         if not 0 <= alpha <= 1: raise ValueError(f"alpha must lie in [0, 1], got {alpha}")
         if project not in ("l1", "clip"): raise ValueError(f"project={project!r}: use 'clip' or 'l1'")
-        if eta is None: eta = tau / math.sqrt(2 * n_samples)
+        if eta is None: eta = default_step(n_samples, tau)
         if not eta >= 0: raise ValueError(f"eta must be >= 0, got {eta}")
         if ma_start is not None and ma_start < 0: raise ValueError(f"ma_start must be >= 0 or None, got {ma_start}")
         self.net, self.augment = net, augment
@@ -491,7 +500,7 @@ class CoKe(ClusteringEstimator):
     evaluated one, `extra_heads` add more; the loss is averaged); optional moving-average second stage from epoch
     `ma_start`. Read-out, fixed before fitting: `'nearest'` (default) labels each training sample by the nearest
     final center of the evaluated head on its un-augmented features (the rule of `predict`); `'assignment'` keeps
-    the last epoch's online assignment."""
+    the last epoch's online assignment. The dual step is Theorem 1's τ / sqrt(2N) per sample unless `eta` is given."""
     _allow_images = True
 
     def __init__(
@@ -502,10 +511,11 @@ class CoKe(ClusteringEstimator):
         backbone_kwargs: dict | None = None, # passed to `make_backbone`; input sizes are filled in from the data
         feature_dim: int = 128,              # d of the unit features (paper: 128)
         hidden_dim: int | None = None,       # width of the projection MLP (None: the backbone's width)
-        augment: str = "auto",               # `make_augment` policy ('auto': images 'digits', vectors 'noise'; 'none')
+        augment: str = "auto",               # `make_augment` policy ('auto': `auto_policy` of the data's shape; 'none')
         augment_kwargs: dict | None = None,  # overrides of the policy (paper, CIFAR: crop_scale=(0.3, 1))
         two_views: bool = True,              # Alg. 2; False: one view per sample and step
         epochs: int = 50,                    # training epochs (after the scan epoch)
+        budget: float = 1.0,                 # multiplies `epochs`, `warmup_epochs` and `ma_start` (tests: e.g. 0.05)
         batch_size: int = 256,               # global batch size (capped at the number of samples)
         optimizer: str = "sgd",              # 'sgd', 'adam', 'adamw' or 'lars'
         lr: float = 0.05,                    # peak learning rate
@@ -513,8 +523,8 @@ class CoKe(ClusteringEstimator):
         schedule: str = "cosine",            # learning-rate schedule, 'cosine' or 'constant'
         warmup_epochs: float = 0,            # linear warm-up
         min_size_ratio: float = 0.9,         # γ': each cluster keeps at least γ' N / K samples
-        eta: float | None = None,            # dual step PER SAMPLE; None: the paper's 0.1 on the batch mean = 0.1 / batch_size
-        tau: float = 1.0,                    # L1 radius of the dual domain with project='l1'
+        eta: float | None = None,            # dual step PER SAMPLE; None: Theorem 1's τ / sqrt(2N) (`default_step`), N = len(X)
+        tau: float = 0.05,                   # dual scale, about 2 ||ρ*||_1 on learned features; sets the default step (and the radius with 'l1')
         project: str = "clip",               # 'clip' (paper eq. 18) or 'l1'
         temperature: float = 0.05,           # λ (paper: 0.1 with one view, 0.05 with two)
         alpha: float = 0.2,                  # weight of the stored one-hot label in the two-view soft label
@@ -550,7 +560,7 @@ class CoKe(ClusteringEstimator):
         images = X.ndim == 4
         backbone = backbone_for_data(self.backbone, X.shape[1:], self.backbone_kwargs, {"out_dim": 256})
         net = CoKeNet(backbone, self.feature_dim, self.hidden_dim)
-        policy = self.augment if self.augment != "auto" else ("digits" if images else "noise")
+        policy = self.augment if self.augment != "auto" else auto_policy(X.shape[1:])   # the rule of chapter 02
         if policy == "none": return net, None
         return net, make_augment(policy, tuple(X.shape[2:]) if images else None, **(self.augment_kwargs or {}))
 
@@ -561,21 +571,22 @@ class CoKe(ClusteringEstimator):
         if bs < max(self.heads):
             raise ValueError(f"batch_size={bs} is smaller than the largest head (K={max(self.heads)}): the first "
                              "batch seeds the centers; raise batch_size")
+        epochs = self._budgeted(self.epochs)                              # the budget scales every epoch count
+        ma_start = None if self.ma_start is None else min(self._budgeted(self.ma_start), epochs - 1)
         dev = resolve_device(self.device)
         with self._seeded() as seed:
             self.net_, aug = self._build(X)
-            eta = self.eta if self.eta is not None else 0.1 / bs
-            self.method_ = CoKeMethod(self.net_, aug, len(X), self.heads, self.min_size_ratio, eta, self.tau,
-                                      self.project, self.temperature, self.two_views, self.alpha, self.ma_start,
+            self.method_ = CoKeMethod(self.net_, aug, len(X), self.heads, self.min_size_ratio, self.eta, self.tau,
+                                      self.project, self.temperature, self.two_views, self.alpha, ma_start,
                                       self.ma_topk, self.ma_temperature).to(dev)
             data = torch.as_tensor(X).to(dev)
             if self.checkpoint_dir is not None and (Path(self.checkpoint_dir) / "last.pt").exists():
                 self.method_.reset_memory([torch.zeros(K, self.feature_dim, device=dev) for K in self.heads])
             else: self.method_.initialize(data, bs, seed + 1)            # resuming: the checkpoint has the state
             spe = steps_per_epoch(len(X), bs)
-            config = TrainConfig(epochs=self.epochs, batch_size=bs, optimizer=self.optimizer, lr=self.lr,
+            config = TrainConfig(epochs=epochs, batch_size=bs, optimizer=self.optimizer, lr=self.lr,
                                  weight_decay=self.weight_decay, schedule=self.schedule,
-                                 warmup_steps=int(round(self.warmup_epochs * spe)), device=self.device,
+                                 warmup_steps=int(round(self.warmup_epochs * self.budget * spe)), device=self.device,
                                  amp=self.amp, seed=seed, progress=self.progress,
                                  checkpoint_dir=self.checkpoint_dir, log_every=min(50, spe))
             self.history_ = train(self.method_, data, config)

@@ -147,10 +147,42 @@ def _to_unit(X: np.ndarray) -> np.ndarray:
     "uint8 -> float32/255; float arrays -> float32 (assumed already in [0, 1])."
     return X.astype(np.float32) / np.float32(255.0) if X.dtype == np.uint8 else X.astype(np.float32, copy=False)
 
+def _check_labels(
+    X: np.ndarray,               # the samples the labels belong to
+    y,                           # the labels as read from the file
+    where: str,                  # the file(s) they came from, for the message
+    n_classes: int,              # K: labels must lie in 0..K-1
+    unlabelled_ok: bool=False,   # also allow -1 (unlabelled)
+) -> np.ndarray:                 # y as int64
+    "Labels as int64, after checking they are 1-D integers in range, exactly one per sample; else name the file."
+    y = np.asarray(y)
+    fix = "the file is truncated, corrupt or not the published one; download it again"
+    if y.ndim != 1 or not (np.issubdtype(y.dtype, np.integer) or y.size == 0):
+        raise ValueError(f"{where}: the labels are not a 1-D integer array (shape {y.shape}, dtype {y.dtype}): {fix}.")
+    if len(y) != len(X):
+        raise ValueError(f"{where}: {len(X)} samples but {len(y)} labels, which must be one per sample: {fix} "
+                         "(or the data and label files come from different downloads).")
+    lo = -1 if unlabelled_ok else 0
+    if len(y) and (y.min() < lo or y.max() >= n_classes):
+        raise ValueError(f"{where}: labels range over {y.min()}..{y.max()}, expected {lo}..{n_classes - 1}: {fix}.")
+    return y.astype(np.int64)
+
 def _from_npz(path, name: str, n_clusters: int) -> ClusteringData:
-    with np.load(path, allow_pickle=False) as z:
-        arrays = {k: z[k] for k in z.files}
-    X, y = arrays.pop('X'), arrays.pop('y').astype(np.int64)
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except Exception as e:     # not a zip, truncated, or holding pickled objects
+        raise ValueError(f"{path} cannot be read as a numpy .npz file ({type(e).__name__}: {e}); it is corrupt or not "
+                         f"the {name!r} file; get it again: {_HOW_TO_GET.get(name, 'reinstall deepsubspace')}.") from None
+    missing = [k for k in ('X', 'y') if k not in arrays]
+    if missing:
+        raise ValueError(f"{path} has arrays {sorted(arrays)} but lacks {missing}: a {name!r} file holds X (samples) and "
+                         f"y (labels); get it again: {_HOW_TO_GET.get(name, 'reinstall deepsubspace')}.")
+    X = arrays.pop('X')
+    if not (np.issubdtype(X.dtype, np.number) and X.ndim >= 2):
+        raise ValueError(f"{path}: X has shape {X.shape} and dtype {X.dtype}, expected N x ... numbers; the file is "
+                         "corrupt or not the published one.")
+    y = _check_labels(X, arrays.pop('y'), str(path), n_clusters)
     if name == 'mnist1d':                              # vector data: global min-max to [0, 1]
         lo, hi = X.min(), X.max()
         X = ((X - lo) / (hi - lo)).astype(np.float32)
@@ -241,14 +273,22 @@ def safe_unpickle(
 def _norm_keys(d: dict) -> dict:
     return {(k.decode('latin1') if isinstance(k, bytes) else k): v for k, v in d.items()}
 
-def _read_cifar(files, label_key: str) -> tuple[np.ndarray, np.ndarray]:
+def _read_cifar(files, label_key: str, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
     Xs, ys = [], []
     for f in files:
-        d = _norm_keys(safe_unpickle(f))
+        d = safe_unpickle(f)
+        if not isinstance(d, dict):
+            raise ValueError(f"{f} is not a CIFAR batch: it unpickles to a {type(d).__name__}, expected a dict with keys "
+                             f"'data' and {label_key!r}; the file is corrupt or not the published one: download it again.")
+        d = _norm_keys(d)
         if 'data' not in d or label_key not in d:
             raise ValueError(f"{f} is not a CIFAR batch: expected keys 'data' and {label_key!r}, found {sorted(d)}.")
-        Xs.append(np.asarray(d['data'], dtype=np.uint8).reshape(-1, 3, 32, 32))
-        ys.append(np.asarray(d[label_key], dtype=np.int64))
+        X = np.asarray(d['data'])
+        if X.ndim != 2 or X.shape[1] != 3 * 32 * 32 or not np.issubdtype(X.dtype, np.integer):
+            raise ValueError(f"{f}: 'data' has shape {X.shape} and dtype {X.dtype}, expected N x 3072 bytes (32 x 32 RGB); "
+                             "the file is corrupt or not the published one: download it again.")
+        ys.append(_check_labels(X, d[label_key], f"{f} ({label_key!r})", n_classes))
+        Xs.append(X.astype(np.uint8, copy=False).reshape(-1, 3, 32, 32))
     return np.concatenate(Xs), np.concatenate(ys)
 
 def _check_split(name, split, allowed):
@@ -265,7 +305,7 @@ def _load_cifar(name: str, root, split: str) -> ClusteringData:
         d, key, K = r / 'cifar-100-python', 'coarse_labels', 20
         train, test = [d / 'train'], [d / 'test']
     groups = {'train': [train], 'test': [test], 'all': [train, test]}[split]
-    read = [_read_cifar([_need(f, name, r, origin) for f in g], key) for g in groups]
+    read = [_read_cifar([_need(f, name, r, origin) for f in g], key, K) for g in groups]
     X, y = np.concatenate([a for a, _ in read]), np.concatenate([b for _, b in read])
     extras = {}
     if split == 'all': extras['split'] = np.repeat(np.arange(2, dtype=np.int8), [len(b) for _, b in read])
@@ -285,9 +325,9 @@ def _load_stl10(root, split: str, unlabelled: bool) -> ClusteringData:
     parts = {'train': ['train'], 'test': ['test'], 'all': ['train', 'test']}[split]
     Xs, ys, sp = [], [], []
     for i, p in enumerate(parts):
-        X = _read_stl_images(_need(d / f'{p}_X.bin', name, r, origin))
-        y = np.fromfile(_need(d / f'{p}_y.bin', name, r, origin), dtype=np.uint8).astype(np.int64) - 1
-        if len(y) != len(X): raise ValueError(f"stl10 {p}: {len(X)} images but {len(y)} labels.")
+        xf, yf = _need(d / f'{p}_X.bin', name, r, origin), _need(d / f'{p}_y.bin', name, r, origin)
+        X = _read_stl_images(xf)
+        y = _check_labels(X, np.fromfile(yf, dtype=np.uint8).astype(np.int64) - 1, f"{xf} and {yf} (labels 1..10)", 10)
         Xs.append(X); ys.append(y); sp.append(np.full(len(y), 0 if p == 'train' else 1, np.int8))
     if unlabelled:                                       # 100000 extra images for representation learning, y = -1
         X = _read_stl_images(_need(d / 'unlabeled_X.bin', name, r, origin))
@@ -329,11 +369,12 @@ def _load_idx_set(name: str, root, split: str) -> ClusteringData:
     parts = {'train': ['train'], 'test': ['t10k'], 'all': ['train', 't10k']}[split]
     Xs, ys = [], []
     for p in parts:
-        X = read_idx(_idx_file(name, f'{p}-images-idx3-ubyte', r, origin))
-        y = read_idx(_idx_file(name, f'{p}-labels-idx1-ubyte', r, origin)).astype(np.int64)
-        if X.ndim != 3 or y.ndim != 1 or len(X) != len(y):
-            raise ValueError(f"{name} {p}: images of shape {X.shape} and labels of shape {y.shape} do not match "
-                             "(expected N x 28 x 28 and N).")
+        xf, yf = _idx_file(name, f'{p}-images-idx3-ubyte', r, origin), _idx_file(name, f'{p}-labels-idx1-ubyte', r, origin)
+        X, y = read_idx(xf), read_idx(yf)
+        if X.ndim != 3:
+            raise ValueError(f"{xf}: images of shape {X.shape}, expected N x 28 x 28: this is not an image file "
+                             "(images and labels swapped?); download it again.")
+        y = _check_labels(X, y, f"{xf} and {yf}", 10)
         Xs.append(X[:, None]); ys.append(y)
     extras = {'split': np.repeat(np.arange(len(parts), dtype=np.int8), [len(y) for y in ys])} if split == 'all' else {}
     X = np.concatenate(Xs)

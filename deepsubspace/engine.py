@@ -5,8 +5,12 @@
 # %% ../nbs/05_engine.ipynb #6fb7384b
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import hashlib
 import json
 import math
+import numbers
 import os
 import tempfile
 import time
@@ -26,8 +30,8 @@ from .distributed import (all_reduce_mean, convert_sync_batchnorm, get_rank, get
 # %% auto #0
 __all__ = ['resolve_device', 'amp_dtype', 'steps_per_epoch', 'batch_indices', 'step_seed', 'LARS', 'parameter_groups',
            'make_optimizer', 'make_schedule', 'atomic_save', 'atomic_write_text', 'load_checkpoint',
-           'phase_checkpoint_dir', 'Method', 'Callback', 'TrainConfig', 'ProgressBar', 'JsonlLogger', 'Checkpointer',
-           'BestState', 'Trainer', 'train']
+           'phase_checkpoint_dir', 'data_fingerprint', 'checkpoint_identity', 'Method', 'Callback', 'TrainConfig',
+           'ProgressBar', 'JsonlLogger', 'Checkpointer', 'BestState', 'max_safe_magnitude', 'Trainer', 'train']
 
 # %% ../nbs/05_engine.ipynb #7736f1d5
 def resolve_device(
@@ -208,10 +212,17 @@ def load_checkpoint(
     path,                        # a file written by `atomic_save`
     map_location="cpu",          # where to put the tensors
 ) -> dict:
-    "Load a checkpoint safely (`weights_only=True`: no code is executed)."
+    "Load a checkpoint safely (`weights_only=True`: no code is executed); an unreadable file is an error naming it."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no checkpoint at {path}")
-    return torch.load(path, map_location=map_location, weights_only=True)
+    try:
+        return torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as e:   # empty, truncated, random bytes, or a pickle holding code
+        size = path.stat().st_size
+        raise ValueError(f"the checkpoint {path} ({size} bytes) cannot be read ({type(e).__name__}): it is empty, "
+                         "truncated or corrupt, or it is not a checkpoint written by deepsubspace (which holds only "
+                         "tensors and plain values). Delete it to start that training run afresh (or train with "
+                         "resume=False, or another checkpoint_dir).") from None
 
 def phase_checkpoint_dir(
     checkpoint_dir: str | Path | None,  # an estimator's checkpoint folder, or None (no checkpoints)
@@ -219,6 +230,72 @@ def phase_checkpoint_dir(
 ) -> str | None:                        # checkpoint_dir/<phase>, or None
     "The folder of one phase of a multi-phase fit: each phase resumes from its own `last.pt`."
     return str(Path(checkpoint_dir) / phase) if checkpoint_dir else None
+
+# %% ../nbs/05_engine.ipynb #c9dd57ec
+def data_fingerprint(
+    data,                   # an array or tensor (any device), a torch Dataset, or a sampler callable
+    max_values: int = 4096, # how many values the hash reads, evenly strided over the flattened data
+) -> dict:                  # plain values: shape, dtype and sample hash (Dataset: its type and length)
+    "A cheap fingerprint of training data: equal for the same data, different (with near certainty) for other data."
+    if isinstance(data, np.ndarray):
+        flat = data.reshape(-1)
+        k = min(flat.size, max_values)
+        sample = flat[np.arange(k, dtype=np.int64) * flat.size // max(k, 1)]
+        return {"shape": list(data.shape), "dtype": str(data.dtype),
+                "sample_hash": hashlib.sha256(np.ascontiguousarray(sample).tobytes()).hexdigest()[:16]}
+    if isinstance(data, torch.Tensor):
+        t = data.detach()
+        flat = t.reshape(-1)
+        k = min(flat.numel(), max_values)
+        picked = flat[(torch.arange(k, dtype=torch.long) * flat.numel() // max(k, 1)).to(flat.device)].cpu()
+        if picked.dtype == torch.bfloat16: picked = picked.float()
+        return {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""),
+                "sample_hash": hashlib.sha256(picked.numpy().tobytes()).hexdigest()[:16]}
+    if isinstance(data, torch.utils.data.Dataset):
+        n = len(data)
+        items = [data[i * n // min(n, 16)] for i in range(min(n, 16))]
+        xs = [torch.as_tensor(it[0] if isinstance(it, (tuple, list)) else it) for it in items]
+        return {"dataset": type(data).__qualname__, "len": n,
+                "sample_hash": data_fingerprint(torch.stack(xs))["sample_hash"] if xs else None}
+    return {"sampler": getattr(data, "__qualname__", type(data).__qualname__)}   # fresh data every step
+
+def _plain(v):
+    "`v` as plain, comparable values a `weights_only` checkpoint can hold (arrays by fingerprint, objects by type)."
+    if v is None or isinstance(v, (bool, str)): return v
+    if isinstance(v, np.bool_): return bool(v)
+    if isinstance(v, numbers.Integral): return int(v)
+    if isinstance(v, numbers.Real): return float(v)
+    if isinstance(v, (tuple, list)): return [_plain(x) for x in v]   # a tuple and a list (from a settings file) agree
+    if isinstance(v, dict): return {str(k): _plain(x) for k, x in sorted(v.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(v, (np.ndarray, torch.Tensor)): return data_fingerprint(v)
+    if isinstance(v, os.PathLike): return os.fspath(v)
+    return type(v).__qualname__        # e.g. a RandomState: by type only (its state is not a setting)
+
+_IDENTITY: contextvars.ContextVar = contextvars.ContextVar("deepsubspace_checkpoint_identity", default=None)
+
+@contextlib.contextmanager
+def checkpoint_identity(
+    restart_hint: str | None = None, # how to start afresh, quoted by the mismatch error (default: the engine's options)
+    **fields,                        # what the run depends on beyond its TrainConfig and data, e.g. estimator={...}
+):
+    "Inside this context every checkpoint `train` writes records `fields`, and resumes only from one with equal fields."
+    outer = _IDENTITY.get() or {"fields": {}, "hint": None}
+    token = _IDENTITY.set({"fields": {**outer["fields"], **{k: _plain(v) for k, v in fields.items()}},
+                           "hint": restart_hint or outer["hint"]})
+    try: yield
+    finally: _IDENTITY.reset(token)
+
+_ABSENT = "(not recorded)"
+
+def _identity_diff(saved: dict, now: dict, prefix: str = "") -> list[str]:
+    "'field=old in the checkpoint but new now' for every entry where two nested identities differ."
+    show = lambda v: v if v is _ABSENT else (r if len(r := repr(v)) <= 80 else r[:77] + "...")
+    out = []
+    for k in sorted(set(saved) | set(now), key=str):
+        a, b = saved.get(k, _ABSENT), now.get(k, _ABSENT)
+        if isinstance(a, dict) and isinstance(b, dict): out += _identity_diff(a, b, f"{prefix}{k}.")
+        elif a != b: out.append(f"{prefix}{k}={show(a)} in the checkpoint but {show(b)} now")
+    return out
 
 # %% ../nbs/05_engine.ipynb #b9b36bbb
 class Method(nn.Module):
@@ -347,6 +424,12 @@ def _as_tensor(data) -> torch.Tensor:
 _RESUME_KEYS = ("steps", "epochs", "batch_size", "optimizer", "lr", "weight_decay", "momentum", "betas",
                 "schedule", "warmup_steps", "grad_clip", "seed")   # the settings a checkpoint must share with the run that resumes it
 
+def max_safe_magnitude(
+    n_features: int,   # values per sample
+) -> float:            # the largest |x| whose squared norms stay 100x below float32's maximum
+    "Inputs larger than this overflow float32 in squared distances and Gram products: standardise them first."
+    return float(np.sqrt(np.finfo(np.float32).max / (100.0 * max(int(n_features), 1))))
+
 class Trainer:
     "Drives a `Method` with a `TrainConfig`; see `train` for the one-call form."
     def __init__(self,
@@ -375,6 +458,10 @@ class Trainer:
             self._kind, self.n_samples = "dataset", len(data)
         else:
             raise TypeError(f"data must be an array, a tensor, a torch Dataset or a callable, got {type(data).__name__}")
+        # what a checkpoint must match beyond the config: the data, and what the caller declared (`checkpoint_identity`)
+        declared = _IDENTITY.get() or {"fields": {}, "hint": None}
+        self.identity = {"data": data_fingerprint(self._X if self._kind == "tensor" else data), **declared["fields"]}
+        self._restart_hint = declared["hint"]
 
     def _batch(self, step):
         c, rank, world = self.config, get_rank(), get_world_size()
@@ -395,7 +482,7 @@ class Trainer:
         return {"step": self.step, "method": self.method.state_dict(), "optimizer": self.optimizer.state_dict(),
                 "scheduler": self.scheduler.state_dict(),
                 "scaler": self.scaler.state_dict() if self.scaler is not None else {},
-                "config": asdict(self.config)}
+                "config": asdict(self.config), "identity": self.identity}
 
     def _maybe_resume(self):
         c = self.config
@@ -403,6 +490,11 @@ class Trainer:
         path = Path(c.checkpoint_dir) / "last.pt"
         if not path.exists(): return
         ck = load_checkpoint(path, map_location=self.device)
+        how = self._restart_hint or (f"To start afresh, delete {path.parent}, use another checkpoint_dir, or pass "
+                                     "resume=False (a `deepsubspace run` preset: rerun it with --force).")
+        missing = [k for k in ("step", "method", "optimizer", "scheduler", "config") if not isinstance(ck, dict) or k not in ck]
+        if missing:
+            raise ValueError(f"{path} is not a training checkpoint of the engine (it lacks {missing}). {how}")
         # Only the same run may resume: a checkpoint of other settings would be continued silently with its own
         # learning rates (the optimiser's and schedule's states carry them) or a different horizon.
         saved = {**ck["config"], "group_lrs": ck["scheduler"].get("base_lrs")}
@@ -411,8 +503,16 @@ class Trainer:
         for k in _RESUME_KEYS + ("group_lrs",):
             if saved.get(k) != now[k]:
                 raise ValueError(f"checkpoint {path} was written with {k}={saved.get(k)} but this run has "
-                                 f"{k}={now[k]}: resuming would not reproduce the run. Use the same {k}, "
-                                 "another checkpoint_dir, or resume=False.")
+                                 f"{k}={now[k]}: resuming would not reproduce the run. Use the same {k}; or: {how}")
+        # ... and the same data and declared settings (an estimator's parameters), else a finished checkpoint of
+        # another fit would be returned as this one's result without a step.
+        if "identity" not in ck:
+            raise ValueError(f"checkpoint {path} records no fingerprint of its data and settings (it was written by an "
+                             f"older version of deepsubspace), so it may belong to another run. {how}")
+        diffs = _identity_diff(ck["identity"], self.identity)
+        if diffs:
+            raise ValueError(f"checkpoint {path} belongs to another run: {'; '.join(diffs)}. Resuming it would continue "
+                             f"that run instead of this one. {how}")
         self.method.load_state_dict(ck["method"])
         self.optimizer.load_state_dict(ck["optimizer"])
         self.scheduler.load_state_dict(ck["scheduler"])
@@ -481,15 +581,29 @@ class Trainer:
                 vals = all_reduce_mean(torch.stack([sums[k].to(self.device) for k in keys]) / count).tolist()  # one sync
                 logs = {"step": self.step, "epoch": round(self.step / spe, 4), **dict(zip(keys, vals)),
                         "lr": self.optimizer.param_groups[0]["lr"], "seconds": round(time.time() - t0, 3)}
-                if not math.isfinite(logs["loss"]):
-                    raise FloatingPointError(f"loss is {logs['loss']} at step {self.step}: lower the learning rate, "
-                                             "turn AMP off (amp='off'), or clip gradients (grad_clip=1.0).")
+                if not math.isfinite(logs["loss"]): raise FloatingPointError(self._nonfinite(logs["loss"], batch))
                 self.history.append(logs)
                 for cb in callbacks: cb.on_log(self, logs)
                 sums, count = {}, 0
         for cb in callbacks: cb.on_train_end(self)
         self.method.eval()
         return self.history
+
+    def _nonfinite(self, loss: float, batch: dict) -> str:
+        "The error for a NaN/inf loss: the input's fault when it is itself non-finite or huge, else the optimisation's."
+        where = f"loss is {loss} at step {self.step}"
+        x = self._X if self._kind == "tensor" else batch.get("x")
+        if torch.is_tensor(x) and x.is_floating_point() and x.numel():
+            bad = int((~torch.isfinite(x)).sum())
+            if bad:
+                return (f"{where}, and the input itself is not finite: the batch holds {bad} NaN/inf values. Drop or "
+                        "impute those samples; the learning rate is not the cause.")
+            big, limit = float(x.abs().max()), max_safe_magnitude(x[0].numel())
+            if big > limit:
+                return (f"{where}, and the input is the cause: its values reach {big:.3g} in magnitude (above "
+                        f"{limit:.3g}), so squares and Gram products overflow float32. Standardise the data first, "
+                        "e.g. X / X.std() or sklearn.preprocessing.StandardScaler; a lower learning rate will not help.")
+        return f"{where}: lower the learning rate, turn AMP off (amp='off'), or clip gradients (grad_clip=1.0)."
 
 def train(
     method: Method,          # what to train (a Method)

@@ -17,8 +17,8 @@ import torchvision
 from torch import nn
 
 # %% auto #0
-__all__ = ['BACKBONES', 'MLP', 'SmallConvNet', 'resnet_cifar', 'resnet_imagenet', 'ProjectionHead', 'ClusterHead',
-           'make_backbone', 'backbone_for_data']
+__all__ = ['BACKBONES', 'MLP', 'SmallConvNet', 'convnet_widths', 'resnet_cifar', 'resnet_imagenet', 'ProjectionHead',
+           'ClusterHead', 'make_backbone', 'backbone_for_data']
 
 # %% ../nbs/03_models.ipynb #0b8d515e
 _ACTIVATIONS = {
@@ -113,6 +113,16 @@ class SmallConvNet(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         "Map a batch of images to `N x out_dim` features."
         return self.fc(self.pool(self.features(self._as_images(x))))
+
+# %% ../nbs/03_models.ipynb #70cdb15d
+def convnet_widths(
+    image_size: int | Sequence[int],           # H (square) or (H, W)
+    widths: Sequence[int]=(32, 64, 128),       # the stages to choose from, in order
+) -> tuple[int, ...]:                          # the leading stages whose output map is at least 2x2 (one at least)
+    "The `SmallConvNet` widths for images of this size: stop before a stage would return a map smaller than 2x2."
+    s, n = min(_pair(image_size)), 0
+    while n < len(widths) and math.ceil(s / 2) >= 2: s, n = math.ceil(s / 2), n + 1
+    return tuple(widths[:max(n, 1)])
 
 # %% ../nbs/03_models.ipynb #2091bf65
 _RESNETS = {18: torchvision.models.resnet18, 34: torchvision.models.resnet34, 50: torchvision.models.resnet50}

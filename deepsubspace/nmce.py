@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import numbers
+import warnings
 from typing import Any
 
 import numpy as np
@@ -13,11 +14,11 @@ import torch
 from fastcore.basics import store_attr
 from torch import nn
 
-from .augment import make_augment
+from .augment import auto_policy, make_augment
 from .base import ClusteringEstimator, KMeansBaseline, SpectralBaseline
 from .distributed import get_world_size
 from .engine import TrainConfig, phase_checkpoint_dir, train
-from .models import backbone_for_data
+from .models import backbone_for_data, convnet_widths
 from .nmce_method import NMCEMethod, NMCENet, nmce_predict
 from .self_expression import EnSC
 
@@ -26,6 +27,10 @@ __all__ = ['NMCE']
 
 # %% ../nbs/12_nmce.ipynb #073482f3
 _STAGES = (('tcr', 'tcr', True), ('head', 'nmce', False), ('finetune', 'nmce', True))  # name, objective, train backbone
+
+def _auto_readout(policy: str) -> str:
+    "readout='auto': k-means where the augmentation pulls each class together ('digits', 'ssl'), else spectral."
+    return 'kmeans' if policy in ('digits', 'ssl') else 'spectral'
 
 class NMCE(ClusteringEstimator):
     """Neural Manifold Clustering and Embedding (paper 000) in the paper's three stages.
@@ -36,37 +41,43 @@ class NMCE(ClusteringEstimator):
     3. `finetune_steps` of NMCE on everything.
 
     A stage with 0 steps is skipped. The read-out is fixed before fitting: `'head'` (argmax of the cluster head;
-    needs stage 2 or 3), `'kmeans'` or `'spectral'` (on the learned features, `transform(X)`). `lr`,
-    `weight_decay` and `lam` take one value for every stage or a triple (tcr, head, finetune)."""
+    needs stage 2 or 3), `'kmeans'`, `'spectral'` or `'ensc'` (on the learned features, `transform(X)`). `lr`,
+    `weight_decay` and `lam` take one value for every stage or a triple (tcr, head, finetune).
+
+    The defaults are stage 1 only, with the augmentation chosen from the data's shape (`auto_policy`) and the
+    read-out from the augmentation (`readout='auto'`: k-means after the 'digits' and 'ssl' policies, spectral
+    clustering otherwise): the cluster head, on the small sets of this course, collapses onto a few clusters
+    (chapter 12, "The defaults"). `budget` multiplies every stage's step count."""
     _allow_images = True
 
     def __init__(
         self,
         n_clusters: int,                   # number of clusters k (width of the cluster head)
         backbone: str='auto',              # 'auto' (images: 'convnet', vectors: 'mlp') or a name in `BACKBONES`
-        backbone_kwargs: dict | None=None, # passed to `make_backbone`; input sizes are filled in from the data
+        backbone_kwargs: dict | None=None, # passed to `make_backbone`; input sizes (and a ConvNet's `convnet_widths`) from the data
         feature_dim: int=32,               # d, dimension of the unit features z
         pre_feature_dim: int | None=None,  # width of a Linear-BN-ReLU layer before the heads (paper, images: 4096)
-        augment: str='auto',               # `make_augment` policy ('auto': images 'coil', vectors 'noise'; 'none')
+        augment: str='auto',               # `make_augment` policy; 'auto': `auto_policy` of the data's shape; 'none'
         augment_kwargs: dict | None=None,  # overrides of the policy, e.g. {'std': 0.1} for 'noise'
         tcr_steps: int=300,                # stage 1 steps (TCR)
-        head_steps: int=100,               # stage 2 steps (NMCE, backbone frozen)
-        finetune_steps: int=100,           # stage 3 steps (NMCE, everything)
+        head_steps: int=0,                 # stage 2 steps (NMCE, backbone frozen); the paper's CIFAR runs: 100 epochs
+        finetune_steps: int=0,             # stage 3 steps (NMCE, everything); the paper's CIFAR runs: 100 epochs
         eps2: float=0.01,                  # distortion ε² of the coding rates
-        lam: float | tuple=20.0,           # λ, weight of the view similarity (one value, or per stage)
+        lam: float | tuple=50.0,           # λ, weight of the view similarity (one value, or per stage)
         lr: float | tuple=1e-3,            # learning rate (one value, or per stage)
         weight_decay: float | tuple=1e-6,  # weight decay (one value, or per stage)
         optimizer: str='adam',             # 'adam', 'adamw', 'sgd' or 'lars' (paper: Adam; LARS for CIFAR)
         batch_size: int=1024,              # global batch size (capped at the number of samples)
         gumbel_tau: float=1.0,             # Gumbel-softmax temperature τ
-        readout: str='head',               # 'head', 'kmeans', 'spectral' or 'ensc'
-        n_neighbors: int=10,               # k of the kNN graph for readout='spectral'
+        readout: str='auto',               # 'kmeans', 'spectral', 'ensc' (on the features), 'head' (cluster head), 'auto'
+        n_neighbors: int=10,               # k of the kNN graph for readout='spectral' (at most N - 1)
         ensc_alpha: float | tuple=20.0,    # EnSC's α for readout='ensc'; several: chosen by eigengap (chapter 20)
         device: str='auto',                # 'auto', 'cpu', 'cuda', ...
         amp: str='auto',                   # engine mixed precision ('auto': bf16 on CUDA, off on CPU)
         checkpoint_dir: str | None=None,   # resumable checkpoints in checkpoint_dir/<stage>/last.pt
         progress: bool=True,               # progress bars
         random_state: int | None=0,        # seed of initialisation, batches and augmentations
+        budget: float=1.0,                 # multiplies every stage's step count (tests: e.g. 0.05)
     ):
         store_attr()
 
@@ -84,21 +95,25 @@ class NMCE(ClusteringEstimator):
         for name, v in zip(('tcr_steps', 'head_steps', 'finetune_steps'), steps):
             if not isinstance(v, numbers.Integral) or v < 0: raise ValueError(f"{name} must be an integer >= 0, got {v!r}")
         if sum(steps) == 0: raise ValueError("every stage has 0 steps: set tcr_steps, head_steps and/or finetune_steps")
-        if self.readout not in ('head', 'kmeans', 'spectral', 'ensc'):
-            raise ValueError(f"readout={self.readout!r}: use 'head', 'kmeans', 'spectral' or 'ensc'")
+        if self.readout not in ('auto', 'head', 'kmeans', 'spectral', 'ensc'):
+            raise ValueError(f"readout={self.readout!r}: use 'auto', 'head', 'kmeans', 'spectral' or 'ensc'")
         if self.readout == 'head' and self.head_steps + self.finetune_steps == 0:
             raise ValueError("readout='head' needs a trained cluster head: set head_steps and/or finetune_steps > 0, "
                              "or cluster the TCR features with readout='kmeans', 'spectral' or 'ensc'")
         if not self.eps2 > 0: raise ValueError(f"eps2 (ε²) must be > 0, got {self.eps2}")
+        self._budgeted(1)                                                   # checks budget
         if self.feature_dim < 1: raise ValueError(f"feature_dim must be >= 1, got {self.feature_dim}")
         for name in ('lam', 'lr', 'weight_decay'): [self._per_stage(name, i) for i in range(3)]
 
     def _build(self, X: np.ndarray) -> tuple[NMCENet, nn.Module | None]:
         "The network and the augmentation for data shaped like X."
         images = X.ndim == 4
-        backbone = backbone_for_data(self.backbone, X.shape[1:], self.backbone_kwargs, {'act': 'elu', 'out_dim': 256})
+        kw = dict(self.backbone_kwargs or {})
+        if images and self.backbone in ('auto', 'convnet'): kw.setdefault('widths', convnet_widths(X.shape[2:]))
+        backbone = backbone_for_data(self.backbone, X.shape[1:], kw, {'act': 'elu', 'out_dim': 256})
         net = NMCENet(backbone, self.n_clusters, self.feature_dim, self.pre_feature_dim, self.gumbel_tau)
-        policy = self.augment if self.augment != 'auto' else ('coil' if images else 'noise')
+        policy = self.augment if self.augment != 'auto' else auto_policy(X.shape[1:])
+        self.augment_policy_ = policy
         if policy == 'none': return net, None
         return net, make_augment(policy, tuple(X.shape[2:]) if images else None, **(self.augment_kwargs or {}))
 
@@ -110,7 +125,7 @@ class NMCE(ClusteringEstimator):
         if bs < 2: raise ValueError(f"batch_size={self.batch_size} leaves fewer than 2 samples per step on each rank")
         with self._seeded() as seed:
             self.net_, aug = self._build(X)
-            steps = (self.tcr_steps, self.head_steps, self.finetune_steps)
+            steps = [self._budgeted(n) for n in (self.tcr_steps, self.head_steps, self.finetune_steps)]
             config = TrainConfig(batch_size=bs, optimizer=self.optimizer, device=self.device, amp=self.amp,
                                  progress=self.progress, log_every=10)
             data, self.history_ = torch.as_tensor(X), {}
@@ -125,24 +140,37 @@ class NMCE(ClusteringEstimator):
                     checkpoint_dir=phase_checkpoint_dir(self.checkpoint_dir, stage),
                     find_unused_parameters=objective == 'tcr')
             for p in self.net_.parameters(): p.requires_grad_(True)
+            self.readout_name_ = self.readout if self.readout != 'auto' else _auto_readout(self.augment_policy_)
             self._fit_readout(X, seed)
 
     def _fit_readout(self, X: np.ndarray, seed: int) -> None:
-        if self.readout == 'head':
+        if self.readout_name_ == 'head':
             self.labels_ = nmce_predict(self.net_, X, batch_size=1024)[1]
+            self._warn_if_collapsed()
             return
         Z = nmce_predict(self.net_, X, batch_size=1024)[0]
         est = {'kmeans': lambda: KMeansBaseline(self.n_clusters, random_state=seed),
-               'spectral': lambda: SpectralBaseline(self.n_clusters, n_neighbors=self.n_neighbors, random_state=seed),
+               'spectral': lambda: SpectralBaseline(self.n_clusters, n_neighbors=min(self.n_neighbors, len(X) - 1),
+                                                    random_state=seed),
                'ensc': lambda: EnSC(self.n_clusters, alpha=self.ensc_alpha, device=self.device, random_state=seed),
-               }[self.readout]()
+               }[self.readout_name_]()
         self.readout_ = est.fit(Z)
         self.labels_ = est.labels_
+
+    def _warn_if_collapsed(self) -> None:
+        "Warn when the cluster head left clusters empty, or (k >= 3) put more than half of the points in one."
+        sizes = np.bincount(self.labels_, minlength=self.n_clusters)
+        used, top = int((sizes > 0).sum()), sizes.max() / len(self.labels_)
+        if used < self.n_clusters or (self.n_clusters >= 3 and top > 0.5):
+            warnings.warn(f"NMCE's cluster head collapsed: it uses {used} of {self.n_clusters} clusters and its largest "
+                          f"holds {top:.0%} of the points. On small data sets the head often does (chapter 12); read the "
+                          "clusters out of the features instead with readout='auto' (the default), 'kmeans', 'spectral' or 'ensc'",
+                          stacklevel=5)   # the caller of fit
 
     def _predict(self, X):
         "The cluster head's argmax, or the read-out's rule on the features (nearest centre / kNN vote / self-expression)."
         Z, labels = nmce_predict(self.net_, X, batch_size=1024)
-        return labels if self.readout == 'head' else self.readout_.predict(Z)
+        return labels if self.readout_name_ == 'head' else self.readout_.predict(Z)
 
     def _transform(self, X):
         "The learned unit features z, `N x feature_dim`."

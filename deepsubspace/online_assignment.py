@@ -20,9 +20,9 @@ from .distributed import all_reduce_sum
 
 # %% auto #0
 __all__ = ['size_lower_bounds', 'check_scores', 'dual_objective', 'assignment_value', 'violation', 'project_duals_naive',
-           'online_assign_naive', 'row_argmax', 'project_duals', 'dual_step', 'OnlineAssigner', 'online_assign',
-           'assignment_lp_primal', 'AssignmentOptimum', 'smoothed_dual_start', 'solve_assignment', 'unequal_mixture',
-           'unequal_mixture_scores', 'online_run', 'loglog_slope', 'regret_sweep', 'slopes']
+           'online_assign_naive', 'row_argmax', 'project_duals', 'dual_step', 'default_step', 'OnlineAssigner',
+           'online_assign', 'assignment_lp_primal', 'AssignmentOptimum', 'smoothed_dual_start', 'solve_assignment',
+           'unequal_mixture', 'unequal_mixture_scores', 'online_run', 'loglog_slope', 'regret_sweep', 'slopes']
 
 # %% ../nbs/30_online_assignment.ipynb #60bd4082
 def size_lower_bounds(
@@ -145,6 +145,16 @@ def dual_step(
     "One dual step for a batch: the b per-sample steps of eq. 11 taken with frozen duals, then the projection."
     return project_duals(rho - eta * (counts - n * (min_size_ratio / len(rho))), tau)
 
+def default_step(
+    n_samples: int,             # N, the samples of one pass (an epoch, or the stream's expected length)
+    tau: float,                 # the dual scale τ (about 2 ||ρ*||_1; with project='l1' the radius of the dual domain)
+) -> float:                     # η = τ / sqrt(2N), per sample
+    "Theorem 1's dual step per sample: what `eta=None` means in every class of this library."
+    if not isinstance(n_samples, numbers.Integral) or n_samples < 1:
+        raise ValueError(f"the default step eta = tau / sqrt(2N) needs N, the samples per pass, >= 1; got {n_samples!r}")
+    if not tau > 0: raise ValueError(f"tau must be > 0, got {tau}")
+    return float(tau) / math.sqrt(2 * n_samples)
+
 class OnlineAssigner(nn.Module):
     """CoKe's online assignment with lower bounds on cluster sizes (paper 002, eqs. 10-11).
 
@@ -166,7 +176,7 @@ class OnlineAssigner(nn.Module):
         if eta is None:
             if n_samples is None: raise ValueError("give n_samples (samples per pass) for the default step "
                                                    "eta = tau / sqrt(2 n_samples), or give eta")
-            eta = tau / math.sqrt(2 * n_samples)
+            eta = default_step(n_samples, tau)
         if not eta >= 0: raise ValueError(f"eta must be >= 0, got {eta}")
         if not tau > 0: raise ValueError(f"tau must be > 0, got {tau}")
         if project not in ("l1", "clip"): raise ValueError(f"project={project!r}: use 'l1' or 'clip'")
@@ -412,7 +422,7 @@ def online_run(
 ) -> dict:                   # {'regret', 'violation', 'dual_l1', 'seconds'}
     "One online pass over S in a given order, scored against the exact optimum."
     N, K = S.shape
-    eta = tau / math.sqrt(2 * N) if eta is None else eta
+    eta = default_step(N, tau) if eta is None else eta
     perm = np.random.default_rng(seed).permutation(N) if order == "random" else np.argsort(S.argmax(1), kind="stable")
     t0 = time.perf_counter()
     if batch_size == 1 and reduction == "sum":

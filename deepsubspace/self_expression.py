@@ -17,6 +17,7 @@ import torch
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import eigsh
 from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import ElasticNet
 from tqdm.auto import tqdm
 
@@ -207,7 +208,8 @@ def _kkt_scan(X, support, coef, gamma, lam, n_violators, tol, scan_elements, pro
 def _oracle_rounds(X, targets, support, gamma, lam, n_violators, max_rounds, tol, admm_tol, batch_size,
                    scan_elements, use_numpy, progress, own):
     """Solve every target on its candidates, then up to `max_rounds` times: scan for violators, add the worst, re-solve
-    those targets warm. Targets are the rows of X (`own`, self-expression) or new points; returns (support, coef, rounds)."""
+    those targets warm. Targets are the rows of X (`own`, self-expression) or new points; returns (support, coef, rounds).
+    Stopping with violators left issues a `ConvergenceWarning`."""
     nt, D = targets.shape
     n = len(X)
     Xpad = torch.cat([X, X.new_zeros(1, D)])                      # row n: a zero point for padding
@@ -235,6 +237,13 @@ def _oracle_rounds(X, targets, support, gamma, lam, n_violators, max_rounds, tol
         support = torch.cat([support, pad], 1)
         coef = torch.cat([coef, coef.new_zeros(nt, offenders.shape[1])], 1)
         rows = bad_rows
+    left = rounds[-1]['violating_rows']
+    if left:
+        warnings.warn(f"the oracle rounds stopped at max_rounds={max_rounds} with {left} of {nt} points still violating "
+                      f"the optimality condition (worst KKT ratio {rounds[-1]['kkt_ratio_max']:.3g} > 1): their "
+                      "coefficients are optimal on their candidates only, not the global elastic-net solution. Raise "
+                      f"max_rounds (e.g. max_rounds={max(8, 2 * max_rounds)}); the rounds stop as soon as no point violates",
+                      ConvergenceWarning, stacklevel=2)
     return support, coef, rounds
 
 def _check_ensc_params(lam: float, alpha: float) -> None:
@@ -260,7 +269,7 @@ def ensc_coefficients(
     alpha: float=20.0,            # α > 1: γ_j = α λ / μ_j (see `ensc_gamma`)
     n_neighbors: int=32,          # m, initial candidates per point (most correlated points)
     n_violators: int=16,          # candidates added per violating row and round
-    max_rounds: int=2,            # oracle rounds after the first solve (0: candidates only)
+    max_rounds: int=8,            # oracle rounds after the first solve (0: candidates only); they stop when none violates
     tol: float=1e-2,              # a point violates if γ|xᵀr| > λ(1 + tol)
     admm_tol: float=1e-4,         # ADMM stopping tolerance
     batch_size: int=1024,         # problems solved together (memory: ~50 kB each at 64 candidates)
@@ -296,7 +305,7 @@ def ensc_coefficients_new(
     alpha: float=20.0,            # α > 1, with μ_j the new point's largest |correlation| with the dictionary
     n_neighbors: int=32,          # initial candidates per new point
     n_violators: int=16,          # candidates added per violating point and round
-    max_rounds: int=2,            # oracle rounds
+    max_rounds: int=8,            # oracle rounds (they stop when none violates)
     tol: float=1e-2,              # optimality slack
     admm_tol: float=1e-4,         # ADMM stopping tolerance
     batch_size: int=1024,         # problems solved together
@@ -443,14 +452,12 @@ class SelfExpressiveClustering(ClusteringEstimator):
         labels, emb = spectral_clustering(self.affinity_, self.n_clusters, self._spectral_seed(), return_embedding=True)
         self.labels_, self.embedding_ = labels[self.distinct_index_], emb[self.distinct_index_]
 
-    def _predict(self, X):
-        raise NotImplementedError(f"{type(self).__name__} has no out-of-sample rule (its self-expression is a dense "
-                                  "solve over the training set): use labels_ after fit(X), fit on all points together, "
-                                  "or use SSC / EnSC, whose predict self-expresses new points by the training points")
-
 
 class LSR(SelfExpressiveClustering):
-    "Least-squares regression subspace clustering (LSR / EDSC): closed-form ridge self-expression, dense N x N."
+    """Least-squares regression subspace clustering (LSR / EDSC): closed-form ridge self-expression, dense N x N.
+
+    It has no `predict`: its self-expression is a dense solve over the training set, with no rule for new points
+    (fit on all points together, or use SSC / EnSC, whose `predict` self-expresses new points by the training points)."""
     def __init__(
         self,
         n_clusters: int,          # k
@@ -475,7 +482,7 @@ class EnSC(SelfExpressiveClustering):
         alpha: float | Sequence[float]=20.0, # α > 1, γ_j = α λ / μ_j; several: the one of largest eigengap (`alpha_`)
         n_neighbors: int=32,       # initial candidates per point
         n_violators: int=16,       # candidates added per violating row and round
-        max_rounds: int=2,         # oracle rounds
+        max_rounds: int=8,         # oracle rounds (they stop when none violates)
         tol: float=1e-2,           # relative slack of the optimality check
         batch_size: int=1024,      # problems solved together
         normalize: str | None='max', # affinity: rows of C scaled to max 1 (SSC/EnSC pipelines), or None
@@ -531,10 +538,10 @@ class SSC(EnSC):
     def __init__(
         self,
         n_clusters: int,           # k
-        alpha: float=20.0,         # α > 1, γ_j = α / μ_j
+        alpha: float | Sequence[float]=20.0, # α > 1, γ_j = α / μ_j; several: the one of largest eigengap (`alpha_`)
         n_neighbors: int=32,       # initial candidates per point
         n_violators: int=16,       # candidates added per violating row and round
-        max_rounds: int=2,         # oracle rounds
+        max_rounds: int=8,         # oracle rounds (they stop when none violates)
         tol: float=1e-2,           # relative slack of the optimality check
         batch_size: int=1024,      # problems solved together
         normalize: str | None='max', # affinity: rows of C scaled to max 1 (SSC/EnSC pipelines), or None
