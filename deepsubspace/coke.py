@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from fastcore.basics import store_attr
 from torch import nn
 
-from .augment import auto_policy, make_augment
+from .augment import make_augment
 from .base import ClusteringEstimator, check_features, check_n_clusters
 from .distributed import (all_gather_cat, all_reduce_sum, convert_sync_batchnorm, get_rank,
                                       get_world_size, is_distributed)
@@ -511,7 +511,7 @@ class CoKe(ClusteringEstimator):
         backbone_kwargs: dict | None = None, # passed to `make_backbone`; input sizes are filled in from the data
         feature_dim: int = 128,              # d of the unit features (paper: 128)
         hidden_dim: int | None = None,       # width of the projection MLP (None: the backbone's width)
-        augment: str = "auto",               # `make_augment` policy ('auto': `auto_policy` of the data's shape; 'none')
+        augment: str = "auto",               # `make_augment` policy ('auto': images 'digits', vectors 'noise'; 'none')
         augment_kwargs: dict | None = None,  # overrides of the policy (paper, CIFAR: crop_scale=(0.3, 1))
         two_views: bool = True,              # Alg. 2; False: one view per sample and step
         epochs: int = 50,                    # training epochs (after the scan epoch)
@@ -560,7 +560,7 @@ class CoKe(ClusteringEstimator):
         images = X.ndim == 4
         backbone = backbone_for_data(self.backbone, X.shape[1:], self.backbone_kwargs, {"out_dim": 256})
         net = CoKeNet(backbone, self.feature_dim, self.hidden_dim)
-        policy = self.augment if self.augment != "auto" else auto_policy(X.shape[1:])   # the rule of chapter 02
+        policy = self.augment if self.augment != "auto" else ("digits" if images else "noise")
         if policy == "none": return net, None
         return net, make_augment(policy, tuple(X.shape[2:]) if images else None, **(self.augment_kwargs or {}))
 
