@@ -271,6 +271,7 @@ class ClusteringEstimator(ClusterMixin, BaseEstimator):
                     "line: write it there as a number or a list of numbers." if isinstance(value, str) else "")
             raise InvalidParameterError(f"{cls}: parameter {name}={value!r} ({type(value).__name__}) has the wrong "
                                         f"type: it must be {_describe(t)}{example}.{hint}")
+        if 'budget' in defaults: self._budgeted(1)    # a deep estimator's budget must also be > 0, before any work
 
     def _identity(self) -> dict:
         "The class and the parameters that change the result: recorded with every checkpoint a fit writes."

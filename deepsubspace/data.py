@@ -152,7 +152,6 @@ def _check_labels(
     y,                           # the labels as read from the file
     where: str,                  # the file(s) they came from, for the message
     n_classes: int,              # K: labels must lie in 0..K-1
-    unlabelled_ok: bool=False,   # also allow -1 (unlabelled)
 ) -> np.ndarray:                 # y as int64
     "Labels as int64, after checking they are 1-D integers in range, exactly one per sample; else name the file."
     y = np.asarray(y)
@@ -162,9 +161,8 @@ def _check_labels(
     if len(y) != len(X):
         raise ValueError(f"{where}: {len(X)} samples but {len(y)} labels, which must be one per sample: {fix} "
                          "(or the data and label files come from different downloads).")
-    lo = -1 if unlabelled_ok else 0
-    if len(y) and (y.min() < lo or y.max() >= n_classes):
-        raise ValueError(f"{where}: labels range over {y.min()}..{y.max()}, expected {lo}..{n_classes - 1}: {fix}.")
+    if len(y) and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"{where}: labels range over {y.min()}..{y.max()}, expected 0..{n_classes - 1}: {fix}.")
     return y.astype(np.int64)
 
 def _from_npz(path, name: str, n_clusters: int) -> ClusteringData:

@@ -282,7 +282,7 @@ class DSC(ClusteringEstimator):
 
     def _check_params(self, n: int):
         _check_positive_int('pretrain_epochs', self.pretrain_epochs); _check_positive_int('steps', self.steps)
-        _check_channels(self.channels); self._budgeted(1)
+        _check_channels(self.channels)
         if self.readout not in ('dsc', 'abs'): raise ValueError(f"readout={self.readout!r}: use 'dsc' or 'abs'")
         if not self.lam1 > 0: raise ValueError(f"lam1 must be > 0, got {self.lam1}")
         if self.max_samples is not None and n > self.max_samples:
@@ -602,7 +602,7 @@ class NCSC(ClusteringEstimator):
     def _check_params(self, n: int):
         for name in ('pretrain_epochs', 'se_epochs', 'classifier_epochs', 'joint_epochs'):
             _check_positive_int(name, getattr(self, name), auto=name in ('classifier_epochs', 'joint_epochs'))
-        _check_channels(self.channels); self._budgeted(1)
+        _check_channels(self.channels)
         if self.classifier_epochs == 0 and self.joint_epochs == 0:
             raise ValueError("classifier_epochs and joint_epochs are both 0: the classifier, which gives the clusters, "
                              "would never be trained")

@@ -101,7 +101,6 @@ class NMCE(ClusteringEstimator):
             raise ValueError("readout='head' needs a trained cluster head: set head_steps and/or finetune_steps > 0, "
                              "or cluster the TCR features with readout='kmeans', 'spectral' or 'ensc'")
         if not self.eps2 > 0: raise ValueError(f"eps2 (ε²) must be > 0, got {self.eps2}")
-        self._budgeted(1)                                                   # checks budget
         if self.feature_dim < 1: raise ValueError(f"feature_dim must be >= 1, got {self.feature_dim}")
         for name in ('lam', 'lr', 'weight_decay'): [self._per_stage(name, i) for i in range(3)]
 
