@@ -20,7 +20,7 @@ import torch
 import deepsubspace as ds
 
 ESTIMATORS = ["KMeansBaseline", "SpectralBaseline", "LSR", "SSC", "EnSC", "OnlineConstrainedKMeans",
-              "NMCE", "DSC", "NCSC", "CoKe", "IDFD"]
+              "NMCE", "DSC", "NCSC", "CoKe", "IDFD", "LSDC"]
 BUDGET = {"NCSC": 0.3}   # the deep estimators' training, cut to this share of the defaults' schedule
 DEFAULT_BUDGET = 0.1     # ... for the others (seconds per fit on 2 cores)
 

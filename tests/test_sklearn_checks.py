@@ -41,10 +41,11 @@ ESTIMATORS = {
                                 {**N_CLUSTERS_1, 'check_estimators_dtypes': ZERO_ROW}),
     'CoKe': (ds.CoKe(3, epochs=1, batch_size=32, **DEEP), N_CLUSTERS_1),
     'IDFD': (ds.IDFD(3, epochs=2, batch_size=32, n_init=2, **DEEP), N_CLUSTERS_1),
+    'LSDC': (ds.LSDC(3, k=3, budget=0.02, **DEEP), N_CLUSTERS_1),
 }
 
 # which estimators learn a representation (implement `_transform`) and which have a rule for new points
-HAS_TRANSFORM = {'KMeansBaseline', 'SpectralBaseline', 'NMCE', 'DSC', 'NCSC', 'OnlineConstrainedKMeans', 'CoKe', 'IDFD'}
+HAS_TRANSFORM = {'KMeansBaseline', 'SpectralBaseline', 'NMCE', 'DSC', 'NCSC', 'OnlineConstrainedKMeans', 'CoKe', 'IDFD', 'LSDC'}
 HAS_PREDICT = set(ESTIMATORS) - {'DSC', 'LSR'}   # no rule for new points: DSC's and LSR's coefficients are over the training set
 
 
