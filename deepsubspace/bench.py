@@ -12,6 +12,7 @@ import csv
 import io
 import itertools
 import json
+import os
 import re
 import shutil
 import sys
@@ -113,6 +114,7 @@ def run_presets(
     "Execute presets with papermill into `out/<scale>/<run>/`, skipping finished runs and surviving failures."
     import papermill as pm
     from tqdm.auto import tqdm
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")   # kernels inherit it: waiting threads sleep, not spin
     out, base, results = Path(out), Path(base), []
     bar = tqdm(presets, desc="benchmarks", disable=not progress, dynamic_ncols=True)
     for p in bar:
