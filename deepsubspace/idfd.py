@@ -18,6 +18,7 @@ from torch import nn
 
 from .augment import auto_policy, make_augment
 from .base import ClusteringEstimator
+from .coke import encode
 from .distributed import all_gather_cat, all_gather_with_grad, get_world_size
 from .engine import Method, TrainConfig, resolve_device, steps_per_epoch, train
 from .models import ProjectionHead, backbone_for_data, convnet_widths
@@ -356,14 +357,7 @@ class IDFD(ClusteringEstimator):
 
     def _transform(self, X):
         "The learned unit features of the un-augmented samples, N x feature_dim."
-        was = self.net_.training
-        dev = next(self.net_.parameters()).device
-        Xt = torch.as_tensor(np.asarray(X, dtype=np.float32))
-        self.net_.eval()
-        try:
-            with torch.no_grad():
-                return torch.cat([self.net_(Xt[i:i + 1024].to(dev)).float().cpu() for i in range(0, len(Xt), 1024)]).numpy()
-        finally: self.net_.train(was)
+        return encode(self.net_, X)
 
     def _predict(self, X):
         "The nearest k-means centre of each sample's features."
