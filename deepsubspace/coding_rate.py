@@ -249,7 +249,7 @@ def tcr_loss(
     z_a: torch.Tensor,         # features of view a, n x d (normalised inside)
     z_b: torch.Tensor,         # features of view b, n x d, row i the same sample as z_a's row i
     eps2: float=0.5,           # distortion epsilon^2 (paper: 0.2 for CIFAR, 0.01 for the double spiral)
-    lam: float=0.0,            # weight of the view-similarity term
+    lam: float=0.0,            # λ (the NMCE paper's λ; course notation: λ weighs a loss term), weight of the view-similarity term
     global_batch: bool=False,  # rates of all ranks' rows together under torch.distributed
 ) -> torch.Tensor:             # -(R(z_a) + R(z_b))/2 - lam * mean_i cos(z_a[i], z_b[i]), a scalar
     "Total coding rate (TCR) loss: maximise the rate of each view's batch, pull the two views together."
@@ -264,7 +264,7 @@ def nmce_loss(
     p_a: torch.Tensor,         # cluster probabilities of view a, n x k (e.g. a Gumbel-softmax head)
     p_b: torch.Tensor,         # cluster probabilities of view b, n x k
     eps2: float=0.5,           # distortion epsilon^2
-    lam: float=0.0,            # weight of the view-similarity term
+    lam: float=0.0,            # λ (the NMCE paper's λ), weight of the view-similarity term
     global_batch: bool=False,  # rates of all ranks' rows together under torch.distributed
 ) -> torch.Tensor:             # -(R(z) - R_c(z|p)) - lam * mean_i cos(z_a[i], z_b[i]), a scalar
     "NMCE loss: MCR^2 on the view-averaged, re-normalised features and view-averaged memberships, plus view similarity."

@@ -110,9 +110,9 @@ class OnlineConstrainedKMeans(ClusteringEstimator):
         min_size_ratio: float = 0.9,  # γ' in [0, 1]: each cluster keeps at least γ' N / K samples (1 = balanced)
         n_epochs: int = 10,           # passes over the data in `fit`
         batch_size: int = 256,        # samples labelled with the same duals and centers
-        eta: float | None = None,     # dual step PER SAMPLE (the paper's batch-mean step = batch_size * eta); None: τ/sqrt(2N)
+        eta: float | None = None,     # dual step PER SAMPLE (the paper's batch-mean step = batch_size * eta); None: r/sqrt(2N)
         tau: float = 0.05,            # dual scale (about 2 ||ρ*||_1): sets the default step; with project='l1' also the L1 radius
-        project: str = "clip",        # 'clip': ρ >= 0 (paper's practice, eq. 18); 'l1': onto {ρ >= 0, ||ρ||_1 <= τ}
+        project: str = "clip",        # 'clip': ρ >= 0 (paper's practice, eq. 18); 'l1': onto {ρ >= 0, ||ρ||_1 <= r}
         init: Any = "k-means++",      # 'k-means++' (on the sphere), 'random' (K distinct rows) or a K x D array
         device: str = "cpu",          # where the assignment runs
         random_state: int | None = 0, # seed of the initialisation and of the visiting order
@@ -266,13 +266,13 @@ def soft_cross_entropy(
 def sparse_soft_labels(
     avg: torch.Tensor,                # averaged one-hot labels ŷ, N x K
     topk: int | None = 5,             # keep this many largest entries (None: every non-zero one)
-    temperature: float | None = 0.5,  # λ' of the softmax over the kept entries (None: renormalise the averages)
+    temperature: float | None = 0.5,  # τ' of the softmax over the kept entries (None: renormalise the averages)
 ) -> torch.Tensor:                    # N x K soft labels (rows sum to 1; all-zero rows stay zero)
-    "Appendix B.2.2: keep the `topk` largest non-zero averaged labels and smooth them by a softmax at λ'."
+    "Appendix B.2.2: keep the `topk` largest non-zero averaged labels and smooth them by a softmax at τ'."
     keep = avg > 0
     if topk is not None and topk < avg.shape[1]: keep &= avg >= avg.topk(topk, dim=1).values[:, -1:]
     if temperature is None: w = torch.where(keep, avg, torch.zeros_like(avg))
-    else: w = torch.where(keep, torch.exp((avg - 1) / temperature), torch.zeros_like(avg))   # exp(ŷ/λ')/Z, stable
+    else: w = torch.where(keep, torch.exp((avg - 1) / temperature), torch.zeros_like(avg))   # exp(ŷ/τ')/Z, stable
     return w / w.sum(1, keepdim=True).clamp_min(1e-12)
 
 # %% ../nbs/31_coke.ipynb #49d555d8
@@ -280,8 +280,8 @@ class CoKeMethod(Method):
     """CoKe's training step (paper 002, §3.3-3.4, Alg. 2) for the shared engine.
 
     Per mini-batch: one or two augmented views → unit features; for every clustering head the normalised-softmax
-    cross-entropy of `x·C^{t-1}/λ` against the previous epoch's label (two views: soft labels
-    `α onehot + (1-α) softmax(x_other·C^{t-1}/λ)`, no gradient through the softmax), averaged over views and heads;
+    cross-entropy of `x·C^{t-1}/τ` against the previous epoch's label (two views: soft labels
+    `ω onehot + (1-ω) softmax(x_other·C^{t-1}/τ)`, no gradient through the softmax), averaged over views and heads;
     then the online constrained k-means step on the (mean) features. Call `initialize` (the scan epoch) before
     training. The clustering state is kept outside DDP's buffers, identical on all ranks (one all-reduce and one
     all-gather per step), and saved in `state_dict()`."""
@@ -291,15 +291,15 @@ class CoKeMethod(Method):
                  n_samples: int,                     # N, samples per epoch (a label is kept per sample)
                  heads: tuple = (10,),               # K of each clustering head (the first is the evaluated one)
                  min_size_ratio: float = 0.9,        # γ'
-                 eta: float | None = None,           # dual step PER SAMPLE (paper's batch-mean η = b·eta); None: τ/sqrt(2N)
+                 eta: float | None = None,           # dual step PER SAMPLE (paper's batch-mean η = b·eta); None: r/sqrt(2N)
                  tau: float = 0.05,                  # dual scale: sets the default step; with project='l1' also the L1 radius
                  project: str = "clip",              # 'clip' (paper eq. 18) or 'l1'
-                 temperature: float = 0.1,           # λ of the normalised softmax
+                 temperature: float = 0.1,           # τ of the normalised softmax
                  two_views: bool = False,            # Alg. 2: assign on the mean of two views, soft labels
                  alpha: float = 0.2,                 # weight of the previous epoch's one-hot label (two views)
                  ma_start: int | None = None,        # T': epochs >= ma_start are averaged (second stage); None: off
                  ma_topk: int | None = 5,            # non-zero entries kept in the averaged labels (B.2.2)
-                 ma_temperature: float | None = 0.5, # λ' smoothing the kept entries (B.2.2)
+                 ma_temperature: float | None = 0.5, # τ' smoothing the kept entries (B.2.2)
                 ):
         super().__init__()
         heads = tuple(int(k) for k in heads)
@@ -307,7 +307,7 @@ class CoKeMethod(Method):
         for K in heads:
             if K < 2: raise ValueError(f"every head needs at least 2 clusters, got heads={heads}")
             size_lower_bounds(n_samples, K, min_size_ratio)
-        if not temperature > 0: raise ValueError(f"temperature (λ) must be > 0, got {temperature}")
+        if not temperature > 0: raise ValueError(f"temperature (τ) must be > 0, got {temperature}")
         if not 0 <= alpha <= 1: raise ValueError(f"alpha must lie in [0, 1], got {alpha}")
         if project not in ("l1", "clip"): raise ValueError(f"project={project!r}: use 'clip' or 'l1'")
         if eta is None: eta = default_step(n_samples, tau)
@@ -500,7 +500,7 @@ class CoKe(ClusteringEstimator):
     evaluated one, `extra_heads` add more; the loss is averaged); optional moving-average second stage from epoch
     `ma_start`. Read-out, fixed before fitting: `'nearest'` (default) labels each training sample by the nearest
     final center of the evaluated head on its un-augmented features (the rule of `predict`); `'assignment'` keeps
-    the last epoch's online assignment. The dual step is Theorem 1's τ / sqrt(2N) per sample unless `eta` is given."""
+    the last epoch's online assignment. The dual step is Theorem 1's r / sqrt(2N) per sample unless `eta` is given."""
     _allow_images = True
 
     def __init__(
@@ -523,14 +523,14 @@ class CoKe(ClusteringEstimator):
         schedule: str = "cosine",            # learning-rate schedule, 'cosine' or 'constant'
         warmup_epochs: float = 0,            # linear warm-up
         min_size_ratio: float = 0.9,         # γ': each cluster keeps at least γ' N / K samples
-        eta: float | None = None,            # dual step PER SAMPLE; None: Theorem 1's τ / sqrt(2N) (`default_step`), N = len(X)
-        tau: float = 0.05,                   # dual scale, about 2 ||ρ*||_1 on learned features; sets the default step (and the radius with 'l1')
+        eta: float | None = None,            # dual step PER SAMPLE; None: Theorem 1's r / sqrt(2N) (`default_step`), N = len(X)
+        tau: float = 0.05,                   # dual scale r (the CoKe paper's τ), about 2 ||ρ*||_1 on learned features; sets the default step (and the radius with 'l1')
         project: str = "clip",               # 'clip' (paper eq. 18) or 'l1'
-        temperature: float = 0.05,           # λ (paper: 0.1 with one view, 0.05 with two)
-        alpha: float = 0.2,                  # weight of the stored one-hot label in the two-view soft label
+        temperature: float = 0.05,           # τ, the softmax temperature (the CoKe paper's λ: 0.1 with one view, 0.05 with two)
+        alpha: float = 0.2,                  # ω (the CoKe paper's α), weight of the stored one-hot label in the two-view soft label
         ma_start: int | None = None,         # T': second stage (moving average) for epochs >= ma_start; None: off
         ma_topk: int | None = 5,             # non-zero entries kept in the averaged labels
-        ma_temperature: float | None = 0.5,  # λ' of the softmax over the kept entries
+        ma_temperature: float | None = 0.5,  # τ' of the softmax over the kept entries (the CoKe paper's λ')
         readout: str = "nearest",            # 'nearest' or 'assignment' (see above)
         device: str = "auto",                # 'auto', 'cpu', 'cuda', ...
         amp: str = "auto",                   # engine mixed precision ('auto': bf16 on CUDA, off on CPU)

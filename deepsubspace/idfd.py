@@ -170,7 +170,7 @@ class IDFDNet(nn.Module):
 IDFD_VARIANTS = ("idfd", "idfo", "id")
 
 class IDFDMethod(Method):
-    """IDFD's training step for the shared engine: $L_I$ over the memory bank plus α times $L_F$ ('idfd'),
+    """IDFD's training step for the shared engine: $L_I$ over the memory bank plus λ times $L_F$ ('idfd'),
     $L_{FO}$ ('idfo') or nothing ('id'); then the bank's momentum update, the same on every rank."""
     def __init__(self,
                  net: nn.Module,                # batch → unit features N x d (e.g. IDFDNet)
@@ -180,7 +180,7 @@ class IDFDMethod(Method):
                  variant: str = "idfd",         # 'idfd', 'idfo' or 'id'
                  tau: float = 1.0,              # τ of L_I
                  tau2: float = 2.0,             # τ2 of L_F
-                 alpha: float = 1.0,            # weight of the feature term
+                 alpha: float = 1.0,            # λ (the IDFD paper's α), weight of the feature term
                  momentum: float = 0.5,         # m of the bank update
                  negatives: int | None = None,  # None: exact L_I; m: m sampled bank rows per step
                  seed: int = 0,                 # seeds the bank's random initial rows
@@ -210,7 +210,7 @@ class IDFDMethod(Method):
         return v_global.new_zeros(())
 
     def training_step(self, batch: dict, step: int) -> dict:
-        "L_I + α L_F (or L_FO) on an augmented view of the batch, then the bank update."
+        "L_I + λ L_F (or L_FO) on an augmented view of the batch, then the bank update."
         if "index" not in batch:
             raise ValueError("IDFD keeps a bank row per sample: train on indexed data (an array, tensor or Dataset)")
         x, index = batch["x"], batch["index"]
@@ -272,7 +272,7 @@ class IDFD(ClusteringEstimator):
         variant: str = "idfd",               # 'idfd', 'idfo' or 'id'
         tau: float = 1.0,                    # τ of instance discrimination (paper: 1; original ID: 0.07)
         tau2: float = 2.0,                   # τ2 of the feature decorrelation (paper: 2)
-        alpha: float | None = None,          # weight of the feature term; None: 1 for 'idfd', 10 for 'idfo' (paper, CIFAR)
+        alpha: float | None = None,          # λ (the IDFD paper's α), weight of the feature term; None: 1 for 'idfd', 10 for 'idfo' (paper, CIFAR)
         feature_dim: int = 128,              # d (paper: 128)
         hidden_dim: int | None = None,       # None: linear layer to d (paper); an int: projection MLP of this width
         backbone: str = "auto",              # 'auto' (see above) or a name in `BACKBONES`

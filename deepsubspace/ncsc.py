@@ -127,7 +127,7 @@ def self_expression_loss(
     CZ: torch.Tensor,       # n x d self-expressed codes C Z
     X: torch.Tensor,        # n x ... inputs
     X_hat: torch.Tensor,    # n x ... reconstructions (decoded from C Z)
-    lam1: float,            # weight of the self-expression term
+    lam1: float,            # λ1, weight of the self-expression term (DSC-Net's symbol; chapter 20's λ)
 ) -> dict:                  # {'loss', 'reg', 'self_expr', 'rec'}: L_sub and its three terms, per sample
     "$L_{sub} = \\|C\\|_F^2 + \\lambda_1/2 \\|Z - CZ\\|_F^2 + 1/2 \\|X - \\hat X\\|_F^2$, divided by n."
     n = len(Z)
@@ -139,7 +139,7 @@ def self_expression_loss(
 # %% ../nbs/21_ncsc.ipynb #24ca22c7
 def exact_self_expression(
     Z: torch.Tensor,     # n x d codes (rows are samples)
-    lam1: float,         # weight of the self-expression term
+    lam1: float,         # λ1, weight of the self-expression term (DSC-Net's symbol; chapter 20's λ)
 ) -> torch.Tensor:       # C*, n x n, zero diagonal, differentiable in Z
     "The minimiser of $\\|C\\|_F^2 + \\lambda_1/2\\|Z - CZ\\|_F^2$ subject to diag(C) = 0: LSR's closed form, in float32."
     with torch.autocast(Z.device.type, enabled=False):
@@ -205,7 +205,7 @@ class DSCMethod(Method):
     def __init__(self,
                  ae: nn.Module,           # pre-trained autoencoder
                  n: int,                  # number of samples
-                 lam1: float,             # self-expression weight
+                 lam1: float,             # λ1, self-expression weight (DSC-Net's symbol)
                  exact: bool=False,       # use the exact layer (closed form) instead of a learned one
                  normalize_codes: bool=False, # self-express the unit-normalised codes z/||z||
                 ):
@@ -250,7 +250,7 @@ class DSC(ClusteringEstimator):
     `pretrain_epochs` of reconstruction (mini-batches of `batch_size`), then `steps` full-batch steps of
     $L_{sub}$ with the exact layer (`exact=True`, the default) or a learned one (`exact=False`, DSC-Net). Read-out:
     `'dsc'` (DSC-Net's post-processing, `dsc_affinity`) or `'abs'` ($|C| + |C|^\\top$), then spectral clustering.
-    The defaults are the recipe of this chapter's face presets (see "Defaults"); `channels='auto'` is the conv
+    The defaults are the recipe of this chapter's face presets (section "The paper's method here, and the recipe that works"); `channels='auto'` is the conv
     autoencoder 10-20-30 for images and an MLP 256-64 for vectors. Everything is n x n: above `max_samples` `fit`
     refuses and says what to do instead."""
     _allow_images = True
@@ -260,7 +260,7 @@ class DSC(ClusteringEstimator):
         n_clusters: int,                 # k
         channels: tuple | str='auto',    # 'auto': conv (10, 20, 30) for images, MLP (256, 64) for vectors; or widths
         kernels: tuple=(5, 3, 3),        # encoder kernel sizes
-        lam1: float=100.0,               # λ1, weight of ||Z - CZ||²
+        lam1: float=100.0,               # λ1, weight of ||Z - CZ||² (DSC-Net's symbol; chapter 20's λ)
         pretrain_epochs: int=300,        # reconstruction pre-training
         steps: int=30,                   # full-batch fine-tuning steps with the self-expressive layer
         exact: bool=True,                # True: closed-form layer (no n x n weight to learn); False: DSC-Net's learned one
@@ -270,7 +270,7 @@ class DSC(ClusteringEstimator):
         subspace_dim: int=10,            # d_s of the 'dsc' read-out
         power: float=3.5,                # exponent of the 'dsc' read-out
         keep: float=0.1,                 # column mass kept by the 'dsc' read-out (DSC-Net's faces setting)
-        normalize_codes: bool=True,      # self-express unit-normalised codes (scale-free; see "Scale of the codes")
+        normalize_codes: bool=True,      # self-express unit-normalised codes (scale-free; see "Which pairs are positive")
         max_samples: int | None=5000,    # refuse larger n (n x n coefficients and read-out); None: no limit
         budget: float=1.0,               # multiplies pretrain_epochs and steps (e.g. 0.05 for a quick check)
         device: str='auto',              # 'auto', 'cpu', 'cuda', ...
@@ -351,7 +351,7 @@ def collaborative_loss(
     A_c: torch.Tensor,      # classifier affinity (student of positives, teacher of negatives)
     u: float=0.1,           # positive pairs: A_s > u
     l: float=0.9,           # negative pairs: A_c < l
-    alpha: float=1.0,       # weight of L_neg
+    alpha: float=1.0,       # α, weight of L_neg (the NCSC paper's symbol)
     eps: float=1e-6,        # probabilities are clamped to [eps, 1 - eps] inside the logs
     A_pos: torch.Tensor | None=None, # teacher of the positives if not A_s (e.g. a sparse self-expression's affinity)
     mutual: bool=False,     # let L_neg's gradient reach A_c too (the classifier also learns from the negatives)
@@ -376,8 +376,8 @@ def collaborative_loss(
 # %% ../nbs/21_ncsc.ipynb #84eb5a1d
 def ensc_affinity(
     z: torch.Tensor,         # B x d codes of a batch (scaled to unit rows inside)
-    lam: float=0.9,          # EnSC's l1 share
-    alpha: float=20.0,       # EnSC's α
+    lam: float=0.9,          # κ, EnSC's l1 share (chapter 20; the EnSC paper's λ)
+    alpha: float=20.0,       # α_EnSC, γ's scale above the all-zero threshold (chapter 20; the SSC/EnSC papers' α)
     n_neighbors: int=32,     # candidate neighbours per point
 ) -> torch.Tensor:           # B x B affinity in [0, 1] on z's device, diagonal 1; not differentiable
     "NCSC's subspace affinity of a sparse (elastic-net) self-expression of the batch (chapter 20's `ensc_coefficients`)."
@@ -471,15 +471,15 @@ class NCSCMethod(Method):
     def __init__(self,
                  net: NCSCNet,         # autoencoder + classifier
                  stage: str,           # 'self_expression', 'classifier' or 'joint'
-                 lam1: float=10.0,     # λ1
-                 lam_cl: float=1.0,    # λ_cl, weight of Ω in the joint stage
+                 lam1: float=10.0,     # λ1 (DSC-Net's symbol)
+                 lam_cl: float=1.0,    # λ_cl, weight of Ω in the joint stage (the NCSC paper's symbol)
                  u: float=0.1,         # positive threshold on A_s
                  l: float=0.9,         # negative threshold on A_c
                  l_first: float=0.7,   # negative threshold during the first epoch of the classifier stage
-                 alpha: float=1.0,     # weight of L_neg
+                 alpha: float=1.0,     # α, weight of L_neg (the NCSC paper's symbol)
                  normalize_codes: bool=False, # self-express unit-normalised codes
                  teacher: str='ridge', # positives from the ridge layer's A_s ('ridge'), an EnSC of the batch ('ensc') or its kNN ('knn')
-                 ensc_alpha: float=20.0, # α of the EnSC teacher
+                 ensc_alpha: float=20.0, # α_EnSC of the EnSC teacher (chapter 20's α)
                  knn_neighbors: int=10, # neighbours per point of the kNN teacher
                  mutual: bool=False,   # the negatives teach the classifier too (see `collaborative_loss`)
                  soft_positives: bool=True, # BCE on positives (True) or the paper's A_s-weighted -log A_c (False)
@@ -562,7 +562,7 @@ class NCSC(ClusteringEstimator):
     """Neural Collaborative Subspace Clustering (Zhang et al., ICML 2019): autoencoder, exact per-batch
     self-expressive layer, k-way classifier trained on the subspace and classifier affinities; read-out argmax.
 
-    The defaults are the chapter's best MNIST recipe (see "Defaults"), which changes the paper's method: the locality
+    The defaults are the chapter's recipe (section "The paper's method here, and the recipe that works"), which changes the paper's method: the locality
     teacher, mutual negatives with $l = 1$, the balance term, pre-training from augmented inputs, a classifier that
     starts from k-means of the pre-trained codes (`head_init='kmeans'`), and the autoencoder at 1e-4 in the joint
     stage (ten times the paper's rate, a tenth of the MNIST recipe's: fast enough to refine the codes, too slow to
@@ -579,14 +579,14 @@ class NCSC(ClusteringEstimator):
                                          # for images, MLP widths for vectors
         kernels: tuple=(5, 3, 3),        # encoder kernel sizes (conv only)
         head_width: int=64,              # channels of the classifier's convolutions
-        lam1: float=10.0,                # λ1 of L_sub
-        lam_cl: float=1.0,               # λ_cl, weight of Ω in the joint stage
+        lam1: float=10.0,                # λ1 of L_sub (DSC-Net's symbol; chapter 20's λ)
+        lam_cl: float=1.0,               # λ_cl, weight of Ω in the joint stage (the NCSC paper's symbol)
         u: float=0.1,                    # positive pairs: A_s > u (teachers 'ridge' and 'ensc')
         l: float | tuple=1.0,            # negative pairs: A_c < l; a pair = (first classifier epoch, afterwards); paper 0.7, 0.9
-        alpha: float=3.0,                # weight of L_neg in Ω (paper: 1)
+        alpha: float=3.0,                # α, weight of L_neg in Ω (the NCSC paper's symbol; paper: 1)
         normalize_codes: bool=True,      # self-express unit-normalised codes
         teacher: str='knn',              # positive pairs from the batch's kNN ('knn'), the ridge layer ('ridge', the paper's) or an EnSC ('ensc')
-        ensc_alpha: float=20.0,          # α of the EnSC teacher
+        ensc_alpha: float=20.0,          # α_EnSC of the EnSC teacher (chapter 20's α)
         knn_neighbors: int=5,            # neighbours per point of the kNN teacher
         mutual: bool=True,               # the negatives teach the classifier too (gradient of L_neg reaches A_c)
         soft_positives: bool=True,       # BCE on positive pairs; False: the paper's A_s-weighted -log A_c
@@ -607,7 +607,7 @@ class NCSC(ClusteringEstimator):
         lr_ae: float=1e-4,               # learning rate of the autoencoder (stages 1, 3; paper: 1e-5; MNIST recipe: 1e-3)
         budget: float=1.0,               # multiplies every phase's length (e.g. 0.05 for a quick check)
         device: str='auto',              # 'auto', 'cpu', 'cuda', ...
-        amp: str='off',                  # engine mixed precision: 'off' (bf16 scored lower, see "Mixed precision"), 'bf16', 'auto'
+        amp: str='off',                  # engine mixed precision: 'off' (bf16 scored lower, see "Mixed precision" and the benchmark's run history), 'bf16', 'auto'
         progress: bool=True,             # progress bars
         random_state: int | None=0,      # seed of initialisation and batches
         checkpoint_dir: str | None=None, # resumable checkpoints, one folder per phase: checkpoint_dir/<phase>/last.pt

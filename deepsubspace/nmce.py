@@ -33,7 +33,7 @@ def _auto_readout(policy: str) -> str:
     return 'kmeans' if policy in ('digits', 'ssl') else 'spectral'
 
 class NMCE(ClusteringEstimator):
-    """Neural Manifold Clustering and Embedding (paper 000) in the paper's three stages.
+    """Neural Manifold Clustering and Embedding (Li, Chen, LeCun and Sommer, 2022) in the paper's three stages.
 
     1. `tcr_steps` of TCR on backbone + projector (the constraint is the augmentation: both views of a sample
        must map to the same feature).
@@ -63,7 +63,7 @@ class NMCE(ClusteringEstimator):
         head_steps: int=0,                 # stage 2 steps (NMCE, backbone frozen); the paper's CIFAR runs: 100 epochs
         finetune_steps: int=0,             # stage 3 steps (NMCE, everything); the paper's CIFAR runs: 100 epochs
         eps2: float=0.01,                  # distortion ε² of the coding rates
-        lam: float | tuple=50.0,           # λ, weight of the view similarity (one value, or per stage)
+        lam: float | tuple=50.0,           # λ (the NMCE paper's λ), weight of the view similarity (one value, or per stage)
         lr: float | tuple=1e-3,            # learning rate (one value, or per stage)
         weight_decay: float | tuple=1e-6,  # weight decay (one value, or per stage)
         optimizer: str='adam',             # 'adam', 'adamw', 'sgd' or 'lars' (paper: Adam; LARS for CIFAR)
@@ -71,7 +71,7 @@ class NMCE(ClusteringEstimator):
         gumbel_tau: float=1.0,             # Gumbel-softmax temperature τ
         readout: str='auto',               # 'kmeans', 'spectral', 'ensc' (on the features), 'head' (cluster head), 'auto'
         n_neighbors: int=10,               # k of the kNN graph for readout='spectral' (at most N - 1)
-        ensc_alpha: float | tuple=20.0,    # EnSC's α for readout='ensc'; several: chosen by eigengap (chapter 20)
+        ensc_alpha: float | tuple=20.0,    # EnSC's α (You et al., 2016; chapter 20) for readout='ensc'; several: chosen by eigengap
         device: str='auto',                # 'auto', 'cpu', 'cuda', ...
         amp: str='auto',                   # engine mixed precision ('auto': bf16 on CUDA, off on CPU)
         checkpoint_dir: str | None=None,   # resumable checkpoints in checkpoint_dir/<stage>/last.pt

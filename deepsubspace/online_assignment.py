@@ -81,13 +81,13 @@ def violation(
 def project_duals_naive(
     rho: list,                # duals, K floats
     tau: float | None,        # radius of the L1 ball (None: only clip at 0)
-) -> list:                    # the projection onto {ρ >= 0, ||ρ||_1 <= τ}
+) -> list:                    # the projection onto {ρ >= 0, ||ρ||_1 <= r}
     "Euclidean projection onto the dual domain, written out."
     v = [max(r, 0.0) for r in rho]
     if tau is None or sum(v) <= tau: return v
     u = sorted(rho, reverse=True)
     total, theta = 0.0, 0.0
-    for j, uj in enumerate(u, start=1):        # largest j with u_j > (Σ_{l<=j} u_l − τ) / j
+    for j, uj in enumerate(u, start=1):        # largest j with u_j > (Σ_{l<=j} u_l − r) / j
         total += uj
         if uj - (total - tau) / j > 0: theta = (total - tau) / j
     return [max(r - theta, 0.0) for r in rho]
@@ -122,7 +122,7 @@ def row_argmax(
 def project_duals(
     rho: torch.Tensor,        # duals, (K,)
     tau: float | None,        # radius of the L1 ball (None: only clip at 0)
-) -> torch.Tensor:            # the Euclidean projection onto {ρ >= 0, ||ρ||_1 <= τ}
+) -> torch.Tensor:            # the Euclidean projection onto {ρ >= 0, ||ρ||_1 <= r}
     "Projection onto the dual domain with tensor ops only (no host synchronisation)."
     v = rho.clamp_min(0)
     if tau is None: return v
@@ -147,8 +147,8 @@ def dual_step(
 
 def default_step(
     n_samples: int,             # N, the samples of one pass (an epoch, or the stream's expected length)
-    tau: float,                 # the dual scale τ (about 2 ||ρ*||_1; with project='l1' the radius of the dual domain)
-) -> float:                     # η = τ / sqrt(2N), per sample
+    tau: float,                 # the dual scale r (the CoKe paper's τ; about 2 ||ρ*||_1; with project='l1' the radius of the dual domain)
+) -> float:                     # η = r / sqrt(2N), per sample
     "Theorem 1's dual step per sample: what `eta=None` means in every class of this library."
     if not isinstance(n_samples, numbers.Integral) or n_samples < 1:
         raise ValueError(f"the default step eta = tau / sqrt(2N) needs N, the samples per pass, >= 1; got {n_samples!r}")
@@ -167,9 +167,9 @@ class OnlineAssigner(nn.Module):
                  n_clusters: int,                # K
                  min_size_ratio: float = 0.9,    # γ': each cluster gets at least γ' N / K (1 = balanced, 0 = greedy)
                  n_samples: int | None = None,   # N, samples per pass; sets the default step
-                 eta: float | None = None,       # dual step per sample (default τ / sqrt(2 N))
-                 tau: float = 2.0,               # dual scale: the default step is τ / sqrt(2N); with project='l1' also the L1 radius (must exceed ||ρ*||_1)
-                 project: str = "clip",          # 'clip': ρ >= 0 only (paper's practice, default); 'l1': onto {ρ >= 0, ||ρ||_1 <= τ} (the theorem)
+                 eta: float | None = None,       # dual step per sample (default r / sqrt(2 N))
+                 tau: float = 2.0,               # dual scale r (the CoKe paper's τ): the default step is r / sqrt(2N); with project='l1' also the L1 radius (must exceed ||ρ*||_1)
+                 project: str = "clip",          # 'clip': ρ >= 0 only (paper's practice, default); 'l1': onto {ρ >= 0, ||ρ||_1 <= r} (the theorem)
                 ):
         super().__init__()
         size_lower_bounds(n_samples if n_samples is not None else n_clusters, n_clusters, min_size_ratio)   # argument checks (K <= N, γ' in [0, 1])
@@ -238,7 +238,7 @@ def online_assign(
     S,                           # similarities in arrival order, N x K (numpy or torch)
     min_size_ratio: float = 0.9, # γ'
     batch_size: int = 1,         # b, samples labelled with the same duals
-    eta: float | None = None,    # per-sample step (default τ / sqrt(2N))
+    eta: float | None = None,    # per-sample step (default r / sqrt(2N))
     tau: float = 2.0,            # dual scale (see `OnlineAssigner`)
     project: str = "clip",       # 'clip' or 'l1'
     reduction: str = "sum",      # 'sum': per-sample steps (this library); 'mean': eq. 11 taken literally (step η on the batch mean)
@@ -414,7 +414,7 @@ def online_run(
     gamma: np.ndarray,       # lower bounds γ
     tau: float,              # L1 radius
     batch_size: int = 1,     # b (1: the theorem's one-sample-at-a-time rule, run by `online_assign_naive`)
-    eta: float | None = None,  # per-sample step (default τ / sqrt(2N)); 0 = greedy
+    eta: float | None = None,  # per-sample step (default r / sqrt(2N)); 0 = greedy
     reduction: str = "sum",  # 'sum' (per-sample steps) or 'mean' (η applied to the batch mean)
     project: str = "l1",     # "l1" or "clip" (see `OnlineAssigner`)
     order: str = "random",   # 'random' arrival, or 'sorted' (adversarial: grouped by favourite cluster)
@@ -455,7 +455,7 @@ def loglog_slope(
 def regret_sweep(
     sizes,                   # the N to measure
     seeds,                   # one problem and one arrival order per seed
-    variants: dict | None = None, # name -> keyword arguments of `online_run`, plus `tau_factor` (τ = tau_factor · ||ρ*||_1)
+    variants: dict | None = None, # name -> keyword arguments of `online_run`, plus `tau_factor` (r = tau_factor · ||ρ*||_1)
     min_size_ratio: float = 0.9, # γ'
     problem: dict | None = None,  # keyword arguments of `unequal_mixture_scores`
     progress: bool = False,

@@ -47,7 +47,7 @@ def unit_rows(
 # %% ../nbs/20_self_expression.ipynb #57cfff2e
 def lsr_closed_form(
     X: torch.Tensor,          # N x D rows (any device and float dtype); the result is differentiable in X
-    lam: float,               # λ, the weight of the fit ‖X - CX‖²
+    lam: float,               # λ, the weight of the fit ‖X - CX‖² (DSC-Net's λ1; the LSR paper's weight on ‖C‖² is 2/λ)
 ) -> torch.Tensor:            # C, N x N with zero diagonal
     "C = I - diag(P)⁻¹P with P ∝ (XXᵀ + 2/λ I)⁻¹ — through a D x D solve (Woodbury) when N > D. Torch, differentiable."
     n, D = X.shape
@@ -61,7 +61,7 @@ def lsr_closed_form(
 
 def lsr_coefficients(
     X: np.ndarray,            # N x D samples (rows), already scaled as wanted (e.g. `unit_rows`)
-    lam: float=10.0,          # λ, the weight of the fit ‖X - CX‖²; larger fits more closely
+    lam: float=10.0,          # λ, the weight of the fit ‖X - CX‖² (DSC-Net's λ1); larger fits more closely
     max_samples: int=20000,   # refuse larger N: the result is a dense N x N float64 matrix
 ) -> np.ndarray:              # C, N x N with zero diagonal: X ≈ C X
     "Closed-form LSR / EDSC coefficients with diag(C) = 0 (`lsr_closed_form` in float64 on the CPU)."
@@ -75,9 +75,9 @@ def lsr_coefficients(
 # %% ../nbs/20_self_expression.ipynb #c8a4389b
 def ensc_gamma(
     top_correlation: np.ndarray | torch.Tensor, # μ_j = max_{i≠j} |x_iᵀ x_j| for each (unit) row
-    lam: float,                                 # λ, the l1 share of the regulariser (1: SSC)
+    lam: float,                                 # κ, the l1 share of the regulariser (the EnSC paper's λ; 1: SSC)
     alpha: float,                               # α > 1: how far above the all-zero threshold γ sits
-):                                              # γ_j = α λ / μ_j (α / μ_j when λ = 0)
+):                                              # γ_j = α κ / μ_j (α / μ_j when κ = 0)
     "The per-point data weight γ_j of the EnSC / SSC problem, relative to the smallest γ that uses any point."
     return alpha * (lam if lam > 0 else 1.0) / top_correlation
 
@@ -98,14 +98,14 @@ def elastic_net_admm(
     Q: np.ndarray | torch.Tensor,     # B x m x m Gram matrices AᵀA of the candidate points
     b: np.ndarray | torch.Tensor,     # B x m correlations Aᵀx of each target with its candidates
     gamma: np.ndarray | torch.Tensor, # B data weights γ
-    lam: float,                       # λ, the l1 share (1: lasso / SSC)
+    lam: float,                       # κ, the l1 share (the EnSC paper's λ; 1: lasso / SSC)
     c: np.ndarray | torch.Tensor | None=None, # B x m warm start (None: zeros)
     rho_scale: float=0.125,           # ρ = rho_scale · γ · mean(diag Q)
     tol: float=1e-3,                  # stop when max|c - w| and max|Δw| are below tol
     max_iter: int=1000,               # hard limit on iterations
     check_every: int=10,              # iterations between convergence checks (host syncs)
 ) -> tuple:                           # (B x m coefficients, iterations run)
-    "Solve B elastic nets min λ|c|₁ + (1-λ)/2|c|² + γ/2(cᵀQc - 2bᵀc) by batched ADMM (numpy or torch)."
+    "Solve B elastic nets min κ|c|₁ + (1-κ)/2|c|² + γ/2(cᵀQc - 2bᵀc) by batched ADMM (numpy or torch)."
     xp = _xp(Q)
     B, m = b.shape
     gam = gamma[:, None]
@@ -265,12 +265,12 @@ def _coefficients_csr(support: torch.Tensor, coef: torch.Tensor, n: int) -> sp.c
 # %% ../nbs/20_self_expression.ipynb #d288c90f
 def ensc_coefficients(
     X: np.ndarray | torch.Tensor, # N x D samples (rows); scaled to unit norm inside
-    lam: float=0.9,               # λ ∈ (0, 1]: the l1 share of the regulariser (1: SSC's lasso)
-    alpha: float=20.0,            # α > 1: γ_j = α λ / μ_j (see `ensc_gamma`)
+    lam: float=0.9,               # κ ∈ (0, 1]: the l1 share of the regulariser (the EnSC paper's λ; 1: SSC's lasso)
+    alpha: float=20.0,            # α > 1: γ_j = α κ / μ_j (the SSC/EnSC papers' α; see `ensc_gamma`)
     n_neighbors: int=32,          # m, initial candidates per point (most correlated points)
     n_violators: int=16,          # candidates added per violating row and round
     max_rounds: int=8,            # oracle rounds after the first solve (0: candidates only); they stop when none violates
-    tol: float=1e-2,              # a point violates if γ|xᵀr| > λ(1 + tol)
+    tol: float=1e-2,              # a point violates if γ|xᵀr| > κ(1 + tol)
     admm_tol: float=1e-4,         # ADMM stopping tolerance
     batch_size: int=1024,         # problems solved together (memory: ~50 kB each at 64 candidates)
     scan_elements: int=2**22,     # floats in the scan buffer (16 MB in float32) and in a solve batch's gathered points
@@ -301,7 +301,7 @@ def ensc_coefficients(
 def ensc_coefficients_new(
     dictionary: np.ndarray | torch.Tensor, # N x D points to express with (e.g. the training set); unit rows inside
     X: np.ndarray | torch.Tensor,          # M x D new points; unit rows inside
-    lam: float=0.9,               # λ ∈ (0, 1]
+    lam: float=0.9,               # κ ∈ (0, 1], the l1 share (the EnSC paper's λ)
     alpha: float=20.0,            # α > 1, with μ_j the new point's largest |correlation| with the dictionary
     n_neighbors: int=32,          # initial candidates per new point
     n_violators: int=16,          # candidates added per violating point and round
@@ -409,7 +409,7 @@ def eigengap(
     affinity: Any,            # N x N symmetric non-negative affinity
     n_clusters: int,          # k
     random_state: int=0,      # seeds the Lanczos start vector
-) -> float:                   # λ_{k+1} - λ_k of the normalised Laplacian (0 when the graph has more than k components)
+) -> float:                   # ω_{k+1} - ω_k, eigenvalues of the normalised Laplacian (0 when the graph has more than k components)
     "The eigengap at k: how clearly the graph has k clusters (large: k nearly disconnected groups). Uses no labels."
     W = _check_affinity(affinity)
     if not 1 <= n_clusters < W.shape[0]: raise ValueError(f"n_clusters={n_clusters} must be between 1 and n_samples - 1={W.shape[0] - 1}")
@@ -461,7 +461,7 @@ class LSR(SelfExpressiveClustering):
     def __init__(
         self,
         n_clusters: int,          # k
-        lam: float=100.0,         # λ, weight of the fit ‖X - CX‖² (see `lsr_coefficients`)
+        lam: float=100.0,         # λ, weight of the fit ‖X - CX‖² (DSC-Net's λ1; see `lsr_coefficients`)
         max_samples: int=20000,   # refuse larger N (dense N x N coefficients)
         normalize: str | None=None, # affinity: None (|C| + |C|ᵀ, LSR's pipeline) or 'max' (see `coefficient_affinity`)
         random_state: Any=0,      # seeds spectral clustering
@@ -478,8 +478,8 @@ class EnSC(SelfExpressiveClustering):
     def __init__(
         self,
         n_clusters: int,           # k
-        lam: float=0.9,            # λ ∈ (0, 1], the l1 share of the regulariser
-        alpha: float | Sequence[float]=20.0, # α > 1, γ_j = α λ / μ_j; several: the one of largest eigengap (`alpha_`)
+        lam: float=0.9,            # κ ∈ (0, 1], the l1 share of the regulariser (the EnSC paper's λ)
+        alpha: float | Sequence[float]=20.0, # α > 1, γ_j = α κ / μ_j; several: the one of largest eigengap (`alpha_`)
         n_neighbors: int=32,       # initial candidates per point
         n_violators: int=16,       # candidates added per violating row and round
         max_rounds: int=8,         # oracle rounds (they stop when none violates)
@@ -534,7 +534,7 @@ class EnSC(SelfExpressiveClustering):
 
 
 class SSC(EnSC):
-    "Sparse subspace clustering (lasso self-expression, EnSC with λ = 1), with the same scalable solver."
+    "Sparse subspace clustering (lasso self-expression, EnSC with κ = 1), with the same scalable solver."
     def __init__(
         self,
         n_clusters: int,           # k
@@ -550,4 +550,4 @@ class SSC(EnSC):
         random_state: Any=0,       # seeds spectral clustering
     ):
         super().__init__(n_clusters, 1.0, alpha, n_neighbors, n_violators, max_rounds, tol, batch_size, normalize,
-                         device, progress, random_state)   # λ = 1: the lasso
+                         device, progress, random_state)   # κ = 1: the lasso
