@@ -18,9 +18,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## 1. The main job: run the default batch of benchmark notebooks (cpu presets, bundled data) and print the table.
+## 1. The main job: run a batch of benchmark notebooks and print the comparison and the tables. SCALE=quick (default:
+## every method once on digits and COIL-20, minutes), SCALE=cpu (every preset, all seeds and bundled sets: hours on
+## 2 cores), SCALE=full (the papers' settings, for a GPU; DATA_ROOT=... names the folder of the large sets).
+## JOBS runs that many presets side by side, the CPU threads split between them.
+SCALE ?= quick
+JOBS ?= 2
+DATA_ROOT ?=
 bench: $(STAMP)
-	$(BIN)/deepsubspace run --scale cpu --out runs
+	$(BIN)/deepsubspace run --scale $(SCALE) --jobs $(JOBS) --out runs $(if $(DATA_ROOT),--data-root $(DATA_ROOT))
 
 ## 2. The tests: export the notebooks, then every notebook's inline tests and tests/ under pytest.
 test: $(STAMP)

@@ -9,6 +9,7 @@ import argparse
 import ast
 import configparser
 import csv
+import hashlib
 import io
 import itertools
 import json
@@ -23,22 +24,31 @@ from pathlib import Path
 
 import numpy as np
 
-from .engine import atomic_write_text
+def _atomic_write(text: str, path: Path) -> None:
+    """Write a text file atomically: a temporary file beside it, then one rename. (`engine.atomic_write_text` does the
+    same, but importing the engine loads torch, and the runner and its `list` must start in well under a second.)"""
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8"); os.replace(tmp, path)
+    finally: tmp.unlink(missing_ok=True)
 
 # %% auto #0
-__all__ = ['SCALES', 'Preset', 'load_presets', 'write_metrics', 'RunResult', 'run_presets', 'collect_results', 'seed_means',
-           'results_markdown', 'write_results', 'main']
+__all__ = ['SCALES', 'PUBLISHED', 'Preset', 'load_presets', 'override_params', 'write_metrics', 'RunResult', 'notebook_digest',
+           'read_record', 'is_fresh', 'check_parameters', 'run_presets', 'collect_results', 'seed_means',
+           'results_markdown', 'comparison', 'comparison_markdown', 'comparison_figures', 'write_results', 'main']
 
 # %% ../nbs/90_bench.ipynb #e67bd292
-SCALES = ("cpu", "full")
+SCALES = ("quick", "cpu", "full")
 
 @dataclass
 class Preset:
     "One benchmark run: a notebook and the parameters papermill injects into it."
     run_id: str           # e.g. 'baselines:cpu/dataset=digits,method=kmeans'
     notebook: str         # path of the benchmark notebook, relative to settings.ini
-    scale: str            # 'cpu' or 'full'
+    scale: str            # 'quick', 'cpu' or 'full'
     params: dict = field(default_factory=dict) # papermill parameters
+    label: str = ""       # the method's row in the comparison table ('': the run is not in it)
 
     @property
     def folder(self) -> str:
@@ -52,36 +62,73 @@ def _value(text: str):
     try: return ast.literal_eval(text)
     except (ValueError, SyntaxError): return text
 
+def _own_options(
+    cp: configparser.ConfigParser, # the parsed file
+    section: str,                  # a section of it
+    path: Path,                    # the file, for messages
+    chain: tuple = (),             # the sections that named this one as their base (to catch loops)
+) -> dict:                         # the section's keys over those of its `base` chain
+    "A section's options with inheritance: `base = NAME` starts from section NAME's options (itself resolved)."
+    if section in chain: raise ValueError(f"{path}: `base` goes round in a loop: {' -> '.join(chain + (section,))}")
+    if not cp.has_section(section):
+        raise ValueError(f"{path}: [{chain[-1]}] has `base = {section}`, but the file has no section [{section}]")
+    own = dict(cp[section])
+    base = own.pop("base", "").strip()
+    return {**(_own_options(cp, base, path, chain + (section,)) if base else {}), **own}
+
 def load_presets(
     path: str | Path = "settings.ini", # the presets file
-    scale: str | None = None,          # keep only this scale ('cpu' or 'full'); None keeps both
+    scale: str | None = None,          # keep only this scale ('quick', 'cpu' or 'full'); None keeps all
 ) -> list[Preset]:
     "Read and expand the benchmark presets of `settings.ini`."
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no presets file at {path.resolve()}: run from the repository root or pass --settings PATH")
     if scale is not None and scale not in SCALES: raise ValueError(f"scale={scale!r}: use one of {SCALES}")
-    cp = configparser.ConfigParser(interpolation=None, default_section="DEFAULT")
+    cp = configparser.ConfigParser(interpolation=None, default_section="\0")   # [DEFAULT] is read as a plain section
     cp.optionxform = str                                   # keep parameter names' case
     cp.read(path)
+    defaults = dict(cp["DEFAULT"]) if cp.has_section("DEFAULT") else {}
     out = []
     for section in cp.sections():
+        if section == "DEFAULT" or section.startswith("_"): continue   # `_name`: a template, only used as a base
         name, sep, sc = section.rpartition(":")
         if not sep or sc not in SCALES:
-            raise ValueError(f"{path}: section [{section}] must be named <name>:<scale> with scale in {SCALES}")
+            raise ValueError(f"{path}: section [{section}] must be named <name>:<scale> with scale in {SCALES} "
+                             "(or start with '_' to be a template that other sections name as their `base`)")
         if scale is not None and sc != scale: continue
-        opts = dict(cp[section])
+        opts = {**defaults, **_own_options(cp, section, path)}
         if "notebook" not in opts: raise ValueError(f"{path}: section [{section}] has no `notebook = ...` key")
-        notebook = opts.pop("notebook")
+        notebook, label = opts.pop("notebook"), opts.pop("label", "")
         sweep = opts.pop("sweep", "").split()
         missing = [k for k in sweep if k not in opts]
         if missing: raise ValueError(f"{path}: [{section}] sweeps over {missing} but gives no values for them")
+        empty = [k for k in sweep if not opts[k].split()]
+        if empty: raise ValueError(f"{path}: [{section}] sweeps over {empty} but their value is empty: "
+                                   "give at least one value, or take them out of `sweep`")
         fixed = {k: _value(v) for k, v in opts.items() if k not in sweep}
         grids = [[(k, _value(v)) for v in opts[k].split()] for k in sweep]
         for combo in itertools.product(*grids):
             run_id = section + ("/" + ",".join(f"{k}={v}" for k, v in combo) if combo else "")
-            out.append(Preset(run_id, notebook, sc, {**fixed, **dict(combo)}))
+            params = {**fixed, **dict(combo)}
+            try: lab = label.format(**params)
+            except (KeyError, IndexError, ValueError) as e:
+                raise ValueError(f"{path}: [{section}] label = {label!r} names a parameter it does not have ({e}); "
+                                 "a label may use {{name}} for any of the preset's parameters") from None
+            out.append(Preset(run_id, notebook, sc, params, lab))
     return out
+
+def override_params(
+    presets: list[Preset],   # from `load_presets`
+    settings: list[str],     # 'key=value' strings (`deepsubspace run --set`); the value is read as in settings.ini
+) -> list[Preset]:           # the same runs with these parameters replaced or added
+    "Override preset parameters from the command line (each run keeps its id and folder)."
+    new = {}
+    for s in settings:
+        key, sep, value = s.partition("=")
+        if not sep or not key.strip(): raise ValueError(f"--set expects key=value, got {s!r}")
+        new[key.strip()] = _value(value.strip())
+    return [Preset(p.run_id, p.notebook, p.scale, {**p.params, **new}, p.label) for p in presets]
 
 # %% ../nbs/90_bench.ipynb #778a0fe5
 def write_metrics(
@@ -91,7 +138,7 @@ def write_metrics(
 ) -> Path:               # the metrics.json written
     "Write a benchmark run's results as `metrics.json` (atomically)."
     path = Path(out_dir) / "metrics.json"
-    atomic_write_text(json.dumps({"metrics": metrics, **info}, indent=1, default=str), path)
+    _atomic_write(json.dumps({"metrics": metrics, **info}, indent=1, default=str), path)
     return path
 
 # %% ../nbs/90_bench.ipynb #3d7919aa
@@ -99,9 +146,72 @@ def write_metrics(
 class RunResult:
     "What happened to one preset."
     preset: Preset
-    status: str            # 'done', 'skipped' (metrics.json already there) or 'failed'
+    status: str            # 'done', 'skipped' (finished with today's parameters and notebook) or 'failed'
     seconds: float = 0.0
     error: str = ""
+
+def notebook_digest(path: str | Path) -> str:
+    "A short SHA-256 of a notebook file: a finished run records it, and is re-run once the notebook changes."
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+
+_TRACE = "\n\nTraceback in the runner:\n"
+
+def _canonical(x) -> str: return json.dumps(x, sort_keys=True, default=str)
+
+def read_record(path: str | Path) -> dict | None:
+    "A run's `metrics.json` as a dict, or None when it is missing, truncated or not a run record."
+    try: rec = json.loads(Path(path).read_text())
+    except (OSError, ValueError): return None
+    return rec if isinstance(rec, dict) and isinstance(rec.get("metrics"), dict) else None
+
+def is_fresh(
+    p: Preset,          # the preset as it is today
+    run_dir: Path,      # its run folder
+    digest: str,        # `notebook_digest` of its notebook today
+) -> bool:              # True: the folder holds a finished run of exactly this preset
+    "A finished run counts only if its recorded parameters and notebook equal the preset's today."
+    rec = read_record(run_dir / "metrics.json")
+    return rec is not None and rec.get("notebook_digest") == digest and _canonical(rec.get("params")) == _canonical(p.params)
+
+def check_parameters(
+    p: Preset,           # a preset
+    notebook: Path,      # its notebook
+) -> list[str]:          # one line per problem: a parameter the notebook does not declare, or text where it wants a number
+    "Check a preset's parameters against its notebook's `parameters` cell (names, and numbers where a number is expected)."
+    import papermill as pm
+    declared = pm.inspect_notebook(str(notebook))
+    problems = []
+    for k, v in p.params.items():
+        if k not in declared:
+            problems.append(f"{p.run_id}: parameter {k!r} is not in the parameters cell of {p.notebook} "
+                            f"(it has {', '.join(declared)}): fix the name in settings.ini or --set")
+            continue
+        default = _value(str(declared[k].get("default", "")))
+        number = isinstance(default, (int, float)) and not isinstance(default, bool)
+        if number and not (isinstance(v, (int, float)) and not isinstance(v, bool)):
+            problems.append(f"{p.run_id}: parameter {k} = {v!r} is not a number, but {p.notebook} expects one "
+                            f"(its default is {default!r})")
+        if isinstance(default, bool) and not isinstance(v, bool):
+            problems.append(f"{p.run_id}: parameter {k} = {v!r} is not True/False, but {p.notebook} expects a bool")
+    return problems
+
+def _execute(
+    notebook: str,   # the benchmark notebook
+    run_dir: str,    # its run folder (also the kernel's working directory)
+    params: dict,    # everything papermill injects
+    threads: int | None, # CPU threads of the kernel's BLAS / OpenMP pools (None: leave them)
+) -> tuple[str, float]: # ('' when the notebook ran, else the error and its traceback; wall seconds)
+    "Execute one run with papermill (in this process or in a worker of `run_presets(jobs=...)`)."
+    import papermill as pm
+    t0 = time.time()
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")   # kernels inherit it: waiting threads sleep, not spin
+    if threads: os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(threads)
+    try:
+        pm.execute_notebook(notebook, str(Path(run_dir) / "run.ipynb"), parameters=params, cwd=run_dir,
+                            kernel_name="python3", progress_bar=False, log_output=False)
+        return "", time.time() - t0
+    except Exception as e:
+        return f"{type(e).__name__}: {e}{_TRACE}{traceback.format_exc()}", time.time() - t0
 
 def run_presets(
     presets: list[Preset],         # from `load_presets`
@@ -109,50 +219,88 @@ def run_presets(
     base: str | Path = ".",        # folder the notebooks' paths are relative to (where settings.ini is)
     force: bool = False,           # re-run every preset from scratch: its run folder (checkpoints too) is deleted first
     progress: bool = True,         # a tqdm bar over runs
-    extra_params: dict | None = None, # parameters added to every run (e.g. data_root)
+    extra_params: dict | None = None, # parameters added to every run that do not change its result (e.g. data_root)
+    jobs: int = 1,                 # runs executed side by side, each in its own process and kernel
 ) -> list[RunResult]:
-    "Execute presets with papermill into `out/<scale>/<run>/`, skipping finished runs and surviving failures."
-    import papermill as pm
+    """Execute presets with papermill into `out/<scale>/<run>/`: skip runs finished with today's parameters and
+    notebook, re-run the others (a stale folder is cleared first), and carry on past failures."""
     from tqdm.auto import tqdm
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")   # kernels inherit it: waiting threads sleep, not spin
-    out, base, results = Path(out), Path(base), []
-    bar = tqdm(presets, desc="benchmarks", disable=not progress, dynamic_ncols=True)
-    for p in bar:
-        bar.set_postfix_str(p.run_id, refresh=True)
-        run_dir = (out / p.folder).resolve()
-        if (run_dir / "metrics.json").exists() and not force:
-            results.append(RunResult(p, "skipped")); continue
-        if force and run_dir.is_dir(): shutil.rmtree(run_dir)   # else a method would resume its old checkpoints
-        run_dir.mkdir(parents=True, exist_ok=True)
-        (run_dir / "error.txt").unlink(missing_ok=True)
-        nb = base / p.notebook
-        t0 = time.time()
-        try:
-            if not nb.exists(): raise FileNotFoundError(f"benchmark notebook {nb} (from preset {p.run_id}) does not exist")
-            params = {**p.params, **(extra_params or {}), "out_dir": str(run_dir)}
-            pm.execute_notebook(str(nb), str(run_dir / "run.ipynb"), parameters=params, cwd=str(run_dir),
-                                kernel_name="python3", progress_bar=False, log_output=False)
-            mfile = run_dir / "metrics.json"
-            if not mfile.exists():
-                raise RuntimeError(f"{nb} ran but wrote no metrics.json into {run_dir}: it must call write_metrics(out_dir, ...)")
-            record = json.loads(mfile.read_text())      # stamp the run's identity next to what the notebook measured
-            record.update(run_id=p.run_id, scale=p.scale, notebook=p.notebook, params=p.params)
-            atomic_write_text(json.dumps(record, indent=1, default=str), mfile)
-            results.append(RunResult(p, "done", time.time() - t0))
-        except Exception as e:
-            msg = f"{type(e).__name__}: {e}"
-            atomic_write_text(f"{p.run_id}\n{msg}\n\n{traceback.format_exc()}", run_dir / "error.txt")
-            results.append(RunResult(p, "failed", time.time() - t0, msg.strip().splitlines()[-1][:500]))
-    return results
+    if not isinstance(jobs, int) or jobs < 1: raise ValueError(f"jobs must be an integer >= 1, got {jobs!r}")
+    out, base = Path(out), Path(base)
+    threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else None   # split the cores between the runs
+    results: dict[int, RunResult] = {}
+    todo = []                                       # (index, preset, run_dir, notebook, params, digest)
+    for i, p in enumerate(presets):
+        nb, run_dir = base / p.notebook, (out / p.folder).resolve()
+        def refuse(msg):
+            if run_dir.is_dir(): shutil.rmtree(run_dir)  # what it holds is not this preset's run
+            run_dir.mkdir(parents=True); _atomic_write(f"{p.run_id}\n{msg}\n", run_dir / "error.txt")
+            results[i] = RunResult(p, "failed", error=msg)
+        if not nb.exists():
+            refuse(f"benchmark notebook {nb} (from preset {p.run_id}) does not exist"); continue
+        digest = notebook_digest(nb)
+        if not force and is_fresh(p, run_dir, digest):
+            rec = read_record(run_dir / "metrics.json")
+            if rec.get("label", "") != p.label:     # a renamed row needs no re-run
+                rec["label"] = p.label; _atomic_write(json.dumps(rec, indent=1, default=str), run_dir / "metrics.json")
+            results[i] = RunResult(p, "skipped"); continue
+        problems = check_parameters(p, nb)
+        if problems: refuse("; ".join(problems)); continue
+        if run_dir.is_dir(): shutil.rmtree(run_dir)  # forced or stale: start clean (no old checkpoints resume)
+        run_dir.mkdir(parents=True)
+        params = {**p.params, **(extra_params or {}), "out_dir": str(run_dir)}
+        if threads and "threads" in p.params: params["threads"] = threads
+        todo.append((i, p, run_dir, nb, params, digest))
+
+    def finish(i, p, run_dir, digest, error, seconds):
+        mfile = run_dir / "metrics.json"
+        if not error and read_record(mfile) is None:
+            error = f"{p.notebook} ran but wrote no metrics.json into {run_dir}: it must call write_metrics(out_dir, ...)"
+        if error:
+            _atomic_write(f"{p.run_id}\n{error}", run_dir / "error.txt")
+            mfile.unlink(missing_ok=True)
+            results[i] = RunResult(p, "failed", seconds, error.split(_TRACE)[0].strip().splitlines()[-1][:500])
+            return
+        record = read_record(mfile)            # stamp the run's identity next to what the notebook measured
+        record.update(run_id=p.run_id, scale=p.scale, notebook=p.notebook, params=p.params, label=p.label,
+                      notebook_digest=digest, threads=threads)
+        _atomic_write(json.dumps(record, indent=1, default=str), mfile)
+        results[i] = RunResult(p, "done", seconds)
+
+    bar = tqdm(total=len(todo), desc="benchmarks", disable=not progress or not todo, dynamic_ncols=True)
+    if jobs == 1:
+        for i, p, run_dir, nb, params, digest in todo:
+            bar.set_postfix_str(p.run_id, refresh=True)
+            err, seconds = _execute(str(nb), str(run_dir), params, threads)
+            finish(i, p, run_dir, digest, err, seconds); bar.update()
+    else:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+        with ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn")) as pool:
+            from deepsubspace import bench   # by module path: a worker cannot import a function defined in __main__
+            futures = {pool.submit(bench._execute, str(nb), str(run_dir), params, threads): (i, p, run_dir, digest)
+                       for i, p, run_dir, nb, params, digest in todo}
+            for f in as_completed(futures):
+                i, p, run_dir, digest = futures[f]
+                try: err, seconds = f.result()
+                except Exception as e: err, seconds = f"{type(e).__name__}: {e}", 0.0   # the worker process died
+                finish(i, p, run_dir, digest, err, seconds)
+                bar.set_postfix_str(p.run_id, refresh=False); bar.update()
+    bar.close()
+    return [results[i] for i in range(len(presets))]
 
 # %% ../nbs/90_bench.ipynb #71460176
 def collect_results(
-    out: str | Path = "runs", # output root
-) -> list[dict]:              # one flat row per run: run, scale, dataset, method, metrics..., seconds
-    "Flatten every `metrics.json` under `out` into table rows (sorted by folder: scale, then run)."
+    out: str | Path = "runs",          # output root
+    unreadable: list | None = None,    # if given, the metrics.json files that could not be read are appended to it
+) -> list[dict]:                       # one flat row per run: run, dataset, method, metrics..., seconds
+    "Flatten every readable `metrics.json` under `out` into table rows (sorted by folder: scale, then run)."
     rows = []
     for f in sorted(Path(out).rglob("metrics.json")):
-        d = json.loads(f.read_text())
+        d = read_record(f)
+        if d is None:
+            if unreadable is not None: unreadable.append(f)
+            continue
         m = d.get("metrics", {})
         row = {"run": d.get("run_id", str(f.parent.relative_to(out))), "dataset": d.get("dataset", ""),
                "method": d.get("method", "")}
@@ -204,17 +352,187 @@ def results_markdown(rows: list[dict]) -> str:
     if len(groups) == 1: return block(rows)
     return "\n".join(f"### {name}\n\n" + block(g) for name, g in groups.items())
 
-def write_results(
-    out: str | Path = "runs", # output root; results.md and results.csv are written here
-) -> list[dict]:
-    "Aggregate all runs under `out` into `results.md` and `results.csv`."
-    rows = collect_results(out)
-    atomic_write_text(results_markdown(rows), Path(out) / "results.md")
-    buf = io.StringIO()
-    cols = list(dict.fromkeys(k for r in rows for k in r))
-    w = csv.DictWriter(buf, fieldnames=cols); w.writeheader(); w.writerows(rows)
-    atomic_write_text(buf.getvalue(), Path(out) / "results.csv")
+
+# %% ../nbs/90_bench.ipynb #1c417c83
+# Published numbers on a data set these presets also run: (ACC, NMI, ARI; None where not reported), where, and how the
+# paper's protocol differs from ours. Only numbers the five papers print; a paper's row on another split or image size
+# is kept, with the difference said.
+PUBLISHED = {
+    ("NMCE", "coil20"): ((1.0, None, None), "NMCE paper, Table 1 (error 0.00 %)",
+                         "ResNet-18 backbone and the paper's COIL augmentation; here the small ConvNet"),
+    ("DSC", "coil20"): ((0.9458, None, None), "as reported in the NMCE paper, Table 1 (error 5.42 %)",
+                        "the 32 x 32 images, all 1,440 of them: the same data"),
+    ("SSC", "coil20"): ((0.8517, None, None), "as reported in the NMCE paper, Table 1 (error 14.83 %)",
+                        "the 32 x 32 images; the paper does not give SSC's parameters"),
+    ("NCSC", "mnist_test"): ((0.9409, 0.8612, 0.8752), "NCSC paper, Table 1",
+                             "all 70,000 MNIST images; here the 10,000 test images"),
+}
+
+def _run_state(p: Preset, out: Path) -> tuple[str, dict | None]:
+    "('ok', record), ('n/a', record) for a refusal, ('failed', None), or ('not run', None)."
+    d = out / p.folder
+    rec = read_record(d / "metrics.json")
+    if rec is not None: return ("n/a" if rec["metrics"].get("refused") else "ok"), rec
+    return ("failed" if (d / "error.txt").exists() else "not run"), None
+
+def comparison(
+    presets: list[Preset],   # all presets of one scale; those with a `label` are the table's rows
+    out: str | Path = "runs",# output root
+) -> list[dict]:             # one row per (dataset, method): scores over seeds, cost, state, published numbers
+    "The comparison table of one scale: every labelled preset's runs, grouped by data set and method (label)."
+    out, cells = Path(out), {}
+    for p in presets:
+        if not p.label: continue
+        key = (str(p.params.get("dataset", "")), p.label)
+        state, rec = _run_state(p, out)
+        c = cells.setdefault(key, {"dataset": key[0], "method": key[1], "runs": [], "states": [], "folders": []})
+        c["states"].append(state); c["folders"].append(p.folder)
+        if state == "ok": c["runs"].append(rec["metrics"])
+        if state == "n/a": c["refused"] = str(rec["metrics"]["refused"])
+    rows = []
+    for (dataset, method), c in cells.items():
+        runs, row = c["runs"], {"dataset": dataset, "method": method, "seeds": len(c["runs"])}
+        for m in ("acc", "nmi", "ari"):
+            v = [r[m] for r in runs if isinstance(r.get(m), (int, float))]
+            if v: row[m], row[f"{m}_sd"] = float(np.mean(v)), float(np.std(v))
+        for m, agg in (("seconds", np.mean), ("peak_mb", np.max)):
+            v = [r[m] for r in runs if isinstance(r.get(m), (int, float))]
+            if v: row[m] = float(agg(v))
+        failed = c["states"].count("failed")
+        notes = []
+        if "refused" in c: notes.append(f"not applicable: {c['refused']}")
+        if failed: notes.append(f"{failed} of {len(c['states'])} failed: see " +
+                                f"{c['folders'][c['states'].index('failed')]}/error.txt")
+        if c["states"].count("not run"): notes.append(f"{c['states'].count('not run')} not run yet")
+        if runs and "acc" not in row: notes.append("no labels: ACC/NMI/ARI left empty")
+        row["note"] = "; ".join(notes)
+        paper = (method.split(" (")[0], dataset)            # 'DSC (own autoencoder)' is DSC
+        if paper in PUBLISHED:
+            (acc, nmi, ari), source, diff = PUBLISHED[paper]
+            row.update(published_acc=acc, published_nmi=nmi, published_ari=ari, published_source=source,
+                       published_protocol=diff)
+        rows.append(row)
     return rows
+
+def _pm(row: dict, m: str) -> str:
+    "'0.945 ± 0.010' (or '' when the cell has no such score)."
+    return f"{row[m]:.3f} ± {row[m + '_sd']:.3f}" if m in row else ""
+
+def _whole(row: dict, k: str) -> str: return f"{row[k]:.0f}" if k in row else ""
+
+def comparison_markdown(
+    rows: list[dict],        # from `comparison`
+    scale: str = "cpu",      # the scale, for the heading
+    figures: list[str] = (), # image files (relative to the markdown file) to show under the tables
+) -> str:
+    """The comparison as markdown: first ACC as a methods x data sets grid (mean ± sd over seeds, the seed count),
+    then per data set every score, the cost of a run and the published number with its footnote."""
+    if not rows: return ""
+    datasets = list(dict.fromkeys(r["dataset"] for r in rows))
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    at = {(r["method"], r["dataset"]): r for r in rows}
+    def cell(r):
+        if r is None: return "—"
+        if "acc" in r: return f"{_pm(r, 'acc')} ({r['seeds']})"
+        return r["note"] or "—"
+    lines = [f"## Comparison: `{scale}` scale", "",
+             "ACC, mean ± standard deviation over seeds (the number of seeds in brackets); the best mean of each data "
+             "set in bold. Every method of a data set ran on the same data with the protocol of its preset.", "",
+             "| method | " + " | ".join(datasets) + " |", "|---|" + "---|" * len(datasets)]
+    best = {d: max((r["acc"] for r in rows if r["dataset"] == d and "acc" in r), default=None) for d in datasets}
+    for m in methods:
+        cells = []
+        for d in datasets:
+            r, text = at.get((m, d)), cell(at.get((m, d)))
+            cells.append(f"**{text}**" if r is not None and "acc" in r and r["acc"] == best[d] else text)
+        lines.append(f"| {m} | " + " | ".join(cells) + " |")
+    notes = []
+    for d in datasets:
+        lines += ["", f"### {d}", "", "| method | ACC | NMI | ARI | seeds | s / run | peak MB | published ACC | note |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for m in methods:
+            r = at.get((m, d))
+            if r is None: continue
+            pub = ""
+            if "published_acc" in r:
+                notes.append(f"{r['published_source']}. Protocol difference: {r['published_protocol']}.")
+                pub = f"{r['published_acc']:.3f} [^{len(notes)}]"
+            lines.append(f"| {m} | {_pm(r, 'acc')} | {_pm(r, 'nmi')} | {_pm(r, 'ari')} | {r['seeds']} | "
+                         f"{_whole(r, 'seconds')} | {_whole(r, 'peak_mb')} | {pub} | {r['note']} |")
+    lines += [""] + [f"![]({f})" for f in figures]
+    lines += [""] + [f"[^{i}]: {n}" for i, n in enumerate(notes, 1)]
+    return "\n".join(lines).rstrip() + "\n"
+
+def comparison_figures(
+    rows: list[dict],        # from `comparison`
+    folder: str | Path,      # where the PNG files go
+    scale: str = "cpu",      # part of the file names
+) -> list[str]:              # the file names written (none when no row has an ACC)
+    "Two figures: per data set, ACC of every method as bars with the seed spread; ACC against seconds per run."
+    rows = [r for r in rows if "acc" in r]
+    if not rows: return []
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    datasets = list(dict.fromkeys(r["dataset"] for r in rows))
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    colors = {m: plt.cm.tab20(i % 20) for i, m in enumerate(methods)}
+    fig, axes = plt.subplots(1, len(datasets), figsize=(3.2 * len(datasets) + 1.5, 3.6), dpi=100, squeeze=False)
+    for ax, d in zip(axes[0], datasets):
+        rs = [r for r in rows if r["dataset"] == d]
+        ax.bar(range(len(rs)), [r["acc"] for r in rs], yerr=[r["acc_sd"] for r in rs], capsize=2,
+               color=[colors[r["method"]] for r in rs])
+        ax.set_xticks(range(len(rs)), [r["method"] for r in rs], rotation=70, fontsize=7)
+        ax.set(title=d, ylim=(0, 1), ylabel="ACC" if ax is axes[0][0] else None)
+    fig.suptitle(f"ACC per method ({scale} scale; bars: mean, whiskers: sd over seeds)", fontsize=9)
+    fig.tight_layout()
+    names = [f"comparison_{scale}_acc.png", f"comparison_{scale}_cost.png"]
+    fig.savefig(Path(folder) / names[0]); plt.close(fig)
+    fig, ax = plt.subplots(figsize=(6.5, 4), dpi=100)
+    marks = "osD^v<>p*h"
+    for r in rows:
+        ax.scatter(max(r.get("seconds", 0.0), 0.01), r["acc"], color=colors[r["method"]],
+                   marker=marks[datasets.index(r["dataset"]) % len(marks)], s=30)
+    for m in methods: ax.scatter([], [], color=colors[m], label=m, s=20)
+    for i, d in enumerate(datasets): ax.scatter([], [], color="gray", marker=marks[i % len(marks)], label=d, s=20)
+    ax.set(xscale="log", xlabel="seconds per run (wall, log scale)", ylabel="ACC (mean over seeds)",
+           title=f"What each method costs ({scale} scale)")
+    ax.legend(fontsize=6, ncol=2, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    fig.tight_layout(); fig.savefig(Path(folder) / names[1]); plt.close(fig)
+    return names
+
+# %% ../nbs/90_bench.ipynb #c504df7d
+def write_results(
+    out: str | Path = "runs",           # output root; results.md, results.csv and the comparison files are written here
+    presets: list[Preset] | None = None, # every preset (all scales), for the comparison tables; None: no comparison
+    unreadable: list | None = None,     # if given, receives the metrics.json files that could not be read
+) -> list[dict]:                        # the per-run rows
+    """Aggregate all runs under `out`: for each scale with labelled presets, the comparison table (`comparison_<scale>.md`
+    / `.csv`) and its two figures; then `results.md` (the comparisons first, then one table per benchmark) and
+    `results.csv` (every run)."""
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    rows = collect_results(out, unreadable)
+    parts = []
+    for scale in SCALES:
+        ps = [p for p in presets or [] if p.scale == scale and p.label]
+        crow = comparison(ps, out)
+        if not crow or not any(r["seeds"] for r in crow): continue
+        figs = comparison_figures(crow, out, scale)
+        md = comparison_markdown(crow, scale, figs)
+        _atomic_write(md, out / f"comparison_{scale}.md")
+        _atomic_write(_csv(crow), out / f"comparison_{scale}.csv")
+        parts.append(md)
+    runs = results_markdown(rows)
+    text = "\n".join(parts) + ("\n## Every run\n\n" + runs if parts else runs)
+    _atomic_write(text, out / "results.md")
+    _atomic_write(_csv(rows), out / "results.csv")
+    return rows
+
+def _csv(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(dict.fromkeys(k for r in rows for k in r)))
+    w.writeheader(); w.writerows(rows)
+    return buf.getvalue()
 
 # %% ../nbs/90_bench.ipynb #8eb56949
 def main(argv: list[str] | None = None) -> int:
@@ -222,31 +540,55 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="deepsubspace", description="Run deepsubspace benchmark presets with papermill.")
     sub = ap.add_subparsers(dest="cmd", required=True)
     for name, help_ in (("list", "list the runs the presets define"), ("run", "run presets"),
-                        ("table", "aggregate results into results.md / results.csv")):
+                        ("table", "aggregate results into results.md / results.csv and the comparison tables")):
         s = sub.add_parser(name, help=help_)
         s.add_argument("--settings", default="settings.ini", help="presets file (default: ./settings.ini)")
         s.add_argument("--out", default="runs", help="output root (default: runs)")
-        s.add_argument("--scale", choices=SCALES, default=None, help="only this scale (run: default cpu)")
+        s.add_argument("--scale", choices=SCALES, default=None,
+                       help="only this scale (run: default quick, the short batch of `make bench`)")
         s.add_argument("--only", default=None, help="only runs whose id matches this regular expression")
         if name == "run":
             s.add_argument("--force", action="store_true", help="re-run from scratch (deletes the runs' folders, checkpoints too)")
             s.add_argument("--data-root", default=None, help="folder of the larger datasets (else $DEEPSUBSPACE_DATA)")
+            s.add_argument("--jobs", type=int, default=1, help="runs side by side, the CPU threads split between them")
+            s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                           help="override a parameter of every selected run (repeatable), e.g. --set budget=0.5")
     a = ap.parse_args(argv)
+    def fail(msg: str) -> int:
+        print(f"deepsubspace {a.cmd}: {msg}", file=sys.stderr); return 2
+    try: everything = load_presets(a.settings) if (a.cmd != "table" or Path(a.settings).exists()) else []
+    except (ValueError, FileNotFoundError) as e: return fail(str(e))
     if a.cmd == "table":
-        print(results_markdown(write_results(a.out)), end=""); return 0
-    scale = a.scale or ("cpu" if a.cmd == "run" else None)
-    presets = load_presets(a.settings, scale)
-    if a.only: presets = [p for p in presets if re.search(a.only, p.run_id)]
-    if a.cmd == "list":
-        for p in presets: print(p.run_id, "->", p.notebook)
+        bad: list = []
+        write_results(a.out, everything, bad)
+        print((Path(a.out) / "results.md").read_text(), end="")
+        for f in bad: print(f"could not read {f} (truncated, or not a run's metrics.json): that run counts as not finished",
+                            file=sys.stderr)
         return 0
-    if not presets: print("no presets match", file=sys.stderr); return 1
+    scale = a.scale or ("quick" if a.cmd == "run" else None)
+    presets = [p for p in everything if scale is None or p.scale == scale]
+    if a.only:
+        try: rx = re.compile(a.only)
+        except re.error as e: return fail(f"--only {a.only!r} is not a valid regular expression ({e})")
+        presets = [p for p in presets if rx.search(p.run_id)]
+    if a.cmd == "list":
+        for p in presets: print(p.run_id, "->", p.notebook + (f"  [{p.label}]" if p.label else ""))
+        return 0
+    if not presets: return fail(f"no preset of scale {scale!r} matches" + (f" --only {a.only!r}" if a.only else ""))
+    if a.jobs < 1: return fail(f"--jobs must be at least 1, got {a.jobs}")
+    try: presets = override_params(presets, a.set)
+    except ValueError as e: return fail(str(e))
     extra = {"data_root": a.data_root} if a.data_root else None
-    results = run_presets(presets, a.out, base=Path(a.settings).resolve().parent, force=a.force, extra_params=extra)
-    rows = write_results(a.out)
-    print(results_markdown(rows), end="")
+    results = run_presets(presets, a.out, base=Path(a.settings).resolve().parent, force=a.force, extra_params=extra,
+                          jobs=a.jobs)
+    bad = []
+    write_results(a.out, everything, bad)
+    print((Path(a.out) / "results.md").read_text(), end="")
     failed = [r for r in results if r.status == "failed"]
     done = sum(r.status == "done" for r in results); skipped = sum(r.status == "skipped" for r in results)
-    print(f"\n{done} run, {skipped} skipped (already done), {len(failed)} failed; table: {Path(a.out) / 'results.md'}")
+    print(f"\n{done} run, {skipped} skipped (finished with today's parameters and notebook), {len(failed)} failed; "
+          f"table: {Path(a.out) / 'results.md'}")
     for r in failed: print(f"FAILED {r.preset.run_id}: {r.error}  (see {Path(a.out) / r.preset.folder / 'error.txt'})")
+    for f in bad: print(f"could not read {f} (truncated, or not a run's metrics.json): that run counts as not finished",
+                        file=sys.stderr)
     return 1 if failed else 0

@@ -1,6 +1,6 @@
 """Pre-render step of the documentation site (`project.pre-render` in _quarto.yml; smalldocs and Quarto both run it).
 
-1. The results page: copies the benchmark table that `make bench` (`deepsubspace run --scale cpu --out runs`) wrote,
+1. The results page: copies the benchmark table that `make bench` (`deepsubspace run --scale quick --out runs`) wrote,
    runs/results.md, to _results.md, which results.qmd includes. Without it, _results.md says how to produce it.
    Relative links in the table (to a run's folder or figures) are rewritten to point into runs/.
 2. Under Quarto only: writes the API reference pages (api/*.qmd) with smalldocs, as `smalldocs render` does by
@@ -27,7 +27,7 @@ This page shows `runs/results.md`, the table the benchmark batch runner writes. 
 Produce it, then rebuild the site:
 
 ```bash
-make bench      # deepsubspace run --scale cpu --out runs  ->  runs/results.md, runs/results.csv
+make bench      # deepsubspace run --scale quick --out runs  ->  runs/results.md, runs/results.csv
 make docs
 ```
 :::
