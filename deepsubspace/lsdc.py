@@ -21,9 +21,10 @@ from .engine import Method, TrainConfig, phase_checkpoint_dir, resolve_device, s
 from .models import ClusterHead, SmallConvNet, backbone_for_data, convnet_widths
 
 # %% auto #0
-__all__ = ['LABELINGS', 'MIXES', 'LSDC_AUTO_PRETEXT_STEPS', 'LSDC_AUTO_STEPS', 'LSDC_RAMPUP_FRACTION', 'pair_labels_naive',
-           'pair_labels', 'pair_bce_naive', 'pair_bce', 'sigmoid_rampup', 'mixup', 'ricap', 'compose', 'mixed_targets',
-           'rotations', 'RotNetMethod', 'macro_blocks', 'freeze_blocks', 'LSDCNet', 'LSDCMethod', 'LSDC']
+__all__ = ['LABELINGS', 'MIXES', 'LSDC_AUTO_PRETEXT_STEPS', 'LSDC_PRETEXT_MIN_SIZE', 'LSDC_AUTO_STEPS', 'LSDC_RAMPUP_FRACTION',
+           'LSDC_AUTO_K_FRACTION', 'pair_labels_naive', 'pair_labels', 'pair_bce_naive', 'pair_bce', 'sigmoid_rampup',
+           'mixup', 'ricap', 'compose', 'mixed_targets', 'rotations', 'RotNetMethod', 'macro_blocks', 'freeze_blocks',
+           'LSDCNet', 'LSDCMethod', 'LSDC']
 
 # %% ../nbs/50_lsdc.ipynb #f74e4d21
 LABELINGS = ("knn", "cosine", "sne")
@@ -144,15 +145,16 @@ def ricap(
     views: list[torch.Tensor],  # views of the same images, each B x C x H x W
     beta: float = 0.3,          # the corner point's position ~ Beta(beta, beta) in each direction (paper: 0.3)
 ) -> tuple[list[torch.Tensor], torch.Tensor]:  # the composed views, and the B x B mixing matrix M
-    """RICAP: four patches, from four permutations of the batch, tile every image; patch sizes from one corner
-    point; the crop positions are drawn per view, the sizes and partners are shared. M[j, l] is the share of
-    image j's area that comes from image l."""
+    """RICAP: four patches tile every image; patch sizes from one corner point. A patch larger than a quarter of
+    the image is cut from the image itself, the others from random permutations of the batch (as in the authors'
+    code); the crop positions are drawn per view, the sizes and partners are shared. M[j, l] is the share of image
+    j's area that comes from image l."""
     B, _, H, W = views[0].shape
     dev = views[0].device
     h, w = int(round(H * _beta(beta))), int(round(W * _beta(beta)))
     sizes = [(h, w), (h, W - w), (H - h, w), (H - h, W - w)]          # top-left, top-right, bottom-left, bottom-right
     places = [(0, 0), (0, w), (h, 0), (h, w)]
-    perms = [torch.randperm(B).to(dev) for _ in range(4)]
+    perms = [torch.arange(B, device=dev) if ph * pw > H * W / 4 else torch.randperm(B).to(dev) for ph, pw in sizes]
     M = torch.zeros(B, B, device=dev)
     outs = [torch.empty_like(v) for v in views]
     rows = torch.arange(B, device=dev)
@@ -306,8 +308,10 @@ class LSDCMethod(Method):
 
 # %% ../nbs/50_lsdc.ipynb #4a5260ef
 LSDC_AUTO_PRETEXT_STEPS = 1000   # 'auto' pretext epochs: about this many RotNet steps
+LSDC_PRETEXT_MIN_SIZE = 32       # 'auto' pretext: RotNet only for square images at least this many pixels wide
 LSDC_AUTO_STEPS = 1000           # 'auto' clustering epochs: about this many steps
 LSDC_RAMPUP_FRACTION = 0.5       # 'auto' ramp-up: over the first half of the clustering steps
+LSDC_AUTO_K_FRACTION = 0.4       # 'auto' k: this share of the B/K same-cluster batch-mates (paper's MNIST: 10 of 256/10)
 
 class LSDC(ClusteringEstimator):
     """LSD-C (Rebuffi, Ehrhardt, Han, Vedaldi and Zisserman, 2020): a RotNet pretext pre-trains the backbone, its
@@ -316,10 +320,11 @@ class LSDC(ClusteringEstimator):
     ramped-up consistency term, on RICAP / MixUp compositions.
 
     'auto' choices, made from the data: the backbone ('convnet' for images, with stages until the map is 2x2, at
-    most four of 32-256 channels; 'mlp' for vectors), the augmentation (`auto_policy`), the pretext (RotNet for square
-    images, none otherwise), `freeze` (all macro-blocks but the last after a pretext, none without), `mix` ('ricap'
-    for images, 'mixup' for vectors), the epochs (about 1000 steps each for the pretext and the clustering), the
-    ramp-up (the first half of the clustering steps). `labels_` and `predict` are the head's argmax, `transform`
+    most four of 32-256 channels; 'mlp' for vectors), the augmentation (`auto_policy`), `k` (round(0.4 B/K): fewer
+    partners than a sample has same-cluster batch-mates), the pretext (RotNet for square images of at least 32x32
+    pixels, none for smaller ones or other data), `freeze` (all macro-blocks but the last after a pretext, none
+    without), `mix` ('ricap' for images, 'mixup' for vectors), the epochs (about 1000 steps each for the pretext and
+    the clustering), the ramp-up (the first half of the clustering steps). `labels_` and `predict` are the head's argmax, `transform`
     the backbone's features."""
     _allow_images = True
 
@@ -327,7 +332,7 @@ class LSDC(ClusteringEstimator):
         self,
         n_clusters: int,                        # K, outputs of the cluster head
         labeling: str = "knn",                  # pair labels: 'knn', 'cosine' or 'sne'
-        k: int = 20,                            # kNN neighbours within the global batch (paper: 20 CIFAR-10, 10 MNIST)
+        k: int | str = "auto",                  # kNN neighbours in the global batch; 'auto': round(0.4 B/K) (paper: 10 MNIST)
         tau: float | None = None,               # threshold; None: 0.9 for 'cosine', 0.01 for 'sne' (paper, CIFAR-10)
         temperature: float = 1.0,               # sne: T of the kernel (paper: 1 on CIFAR-10)
         hidden_dim: int | None = None,          # None: linear head (paper); an int: two-layer head of this width
@@ -339,7 +344,7 @@ class LSDC(ClusteringEstimator):
         mix_alpha: float = 0.3,                 # Beta(mix_alpha, mix_alpha) of RICAP / MixUp (paper: 0.3)
         consistency: float = 5.0,               # λ of the MSE term after its ramp-up (paper: 5; 0 turns it off)
         rampup_epochs: float | str = "auto",    # T; 'auto': half of the clustering epochs
-        pretext_epochs: int | str = "auto",     # RotNet epochs; 'auto': about 1000 steps for square images, else 0
+        pretext_epochs: int | str = "auto",     # RotNet epochs; 'auto': about 1000 steps for square images >= 32 px, else 0
         freeze: int | str = "auto",             # macro-blocks frozen after the pretext; 'auto': all but the last
         epochs: int | str = "auto",             # clustering epochs; 'auto': about 1000 steps
         budget: float = 1.0,                    # multiplies every epoch count (tests: e.g. 0.05)
@@ -359,7 +364,8 @@ class LSDC(ClusteringEstimator):
     def _check_params(self) -> None:
         if self.labeling not in LABELINGS: raise ValueError(f"labeling={self.labeling!r}: use one of {LABELINGS}")
         if self.mix != "auto" and self.mix not in MIXES: raise ValueError(f"mix={self.mix!r}: use 'auto' or one of {MIXES}")
-        if not isinstance(self.k, numbers.Integral) or self.k < 1: raise ValueError(f"k must be an integer >= 1, got {self.k!r}")
+        if self.k != "auto" and (not isinstance(self.k, numbers.Integral) or self.k < 1):
+            raise ValueError(f"k must be 'auto' or an integer >= 1, got {self.k!r}")
         if self.tau is not None and self.labeling == "cosine" and not -1 <= self.tau < 1:
             raise ValueError(f"tau={self.tau}: a cosine threshold lies in [-1, 1)")
         if self.tau is not None and self.labeling == "sne" and not 0 <= self.tau < 1:
@@ -400,14 +406,16 @@ class LSDC(ClusteringEstimator):
         images = X.ndim == 4
         world = get_world_size()
         bs = min(self.batch_size, len(X)) // world * world
-        if self.labeling == "knn" and bs < self.k + 1:
-            raise ValueError(f"labeling='knn' with k={self.k} needs a global batch of at least k+1 = {self.k + 1} samples, "
+        self.k_ = self.k if self.k != "auto" else min(max(1, round(LSDC_AUTO_K_FRACTION * bs / self.n_clusters)), bs - 1)
+        if self.labeling == "knn" and bs < self.k_ + 1:
+            raise ValueError(f"labeling='knn' with k={self.k_} needs a global batch of at least k+1 = {self.k_ + 1} samples, "
                              f"but batch_size={self.batch_size} on {len(X)} samples gives {bs}: lower k or raise batch_size")
         self.mix_ = self.mix if self.mix != "auto" else ("ricap" if images else "mixup")
         if self.mix_ == "ricap" and not images: raise ValueError("mix='ricap' tiles images: pass N x C x H x W images or use mix='mixup'")
         square = images and X.shape[2] == X.shape[3]
         pbs = max(world, min(bs // 2, len(X)) // world * world)                 # pretext batch: 4 rotations of each image
-        if self.pretext_epochs == "auto": pre = self._auto_epochs(len(X), pbs, LSDC_AUTO_PRETEXT_STEPS) if square else 0
+        rotnet = square and X.shape[2] >= LSDC_PRETEXT_MIN_SIZE                # the 'auto' rule: large enough to pay
+        if self.pretext_epochs == "auto": pre = self._auto_epochs(len(X), pbs, LSDC_AUTO_PRETEXT_STEPS) if rotnet else 0
         else: pre = self.pretext_epochs
         self.pretext_epochs_ = self._budgeted(pre)
         self.epochs_ = self._budgeted(self.epochs if self.epochs != "auto" else self._auto_epochs(len(X), bs, LSDC_AUTO_STEPS))
@@ -428,7 +436,7 @@ class LSDC(ClusteringEstimator):
             self.freeze_ = (n_blocks - 1 if self.pretext_epochs_ else 0) if self.freeze == "auto" else int(self.freeze)
             freeze_blocks(backbone, self.freeze_)
             self.net_ = LSDCNet(backbone, self.n_clusters, self.hidden_dim)
-            self.method_ = LSDCMethod(self.net_, aug, self.labeling, self.k, self._tau(), self.temperature, self.mix_,
+            self.method_ = LSDCMethod(self.net_, aug, self.labeling, self.k_, self._tau(), self.temperature, self.mix_,
                                       self.mix_alpha, self.consistency, round(ramp * spe)).to(dev)
             self.history_ = train(self.method_, torch.as_tensor(X), TrainConfig(
                 epochs=self.epochs_, batch_size=bs, log_every=min(50, spe),
