@@ -35,7 +35,7 @@ def _atomic_write(text: str, path: Path) -> None:
 
 # %% auto #0
 __all__ = ['SCALES', 'PUBLISHED', 'Preset', 'load_presets', 'override_params', 'write_metrics', 'RunResult', 'notebook_digest',
-           'read_record', 'is_fresh', 'check_parameters', 'run_presets', 'collect_results', 'seed_means',
+           'read_record', 'is_fresh', 'check_parameters', 'run_one', 'run_presets', 'collect_results', 'seed_means',
            'results_markdown', 'comparison', 'comparison_markdown', 'comparison_figures', 'write_results', 'main']
 
 # %% ../nbs/90_bench.ipynb #e67bd292
@@ -122,13 +122,23 @@ def override_params(
     presets: list[Preset],   # from `load_presets`
     settings: list[str],     # 'key=value' strings (`deepsubspace run --set`); the value is read as in settings.ini
 ) -> list[Preset]:           # the same runs with these parameters replaced or added
-    "Override preset parameters from the command line (each run keeps its id and folder)."
+    """Override preset parameters from the command line. A run keeps its id and folder unless a swept key is overridden:
+    then the id says the new value, and runs that became identical are run once."""
     new = {}
     for s in settings:
         key, sep, value = s.partition("=")
         if not sep or not key.strip(): raise ValueError(f"--set expects key=value, got {s!r}")
-        new[key.strip()] = _value(value.strip())
-    return [Preset(p.run_id, p.notebook, p.scale, {**p.params, **new}, p.label) for p in presets]
+        v = _value(value.strip())
+        if isinstance(v, str) and ("/" in v or v.endswith(".npz")) and Path(v).exists(): v = str(Path(v).resolve())
+        new[key.strip()] = v                       # a path is made absolute: a run executes in its own folder
+    out = {}
+    for p in presets:                              # a swept key that is overridden changes the run's id (and folder)
+        head, _, sweep = p.run_id.partition("/")
+        pairs = [kv.split("=", 1) for kv in sweep.split(",") if "=" in kv]
+        pairs = [(k, new[k] if k in new else v) for k, v in pairs]
+        run_id = head + ("/" + ",".join(f"{k}={v}" for k, v in pairs) if pairs else "")
+        out.setdefault(run_id, Preset(run_id, p.notebook, p.scale, {**p.params, **new}, p.label))
+    return list(out.values())                      # runs that became the same run are run once
 
 # %% ../nbs/90_bench.ipynb #778a0fe5
 def write_metrics(
@@ -150,11 +160,11 @@ class RunResult:
     seconds: float = 0.0
     error: str = ""
 
+_TRACE = "\n\nTraceback in the runner:\n"
+
 def notebook_digest(path: str | Path) -> str:
     "A short SHA-256 of a notebook file: a finished run records it, and is re-run once the notebook changes."
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
-
-_TRACE = "\n\nTraceback in the runner:\n"
 
 def _canonical(x) -> str: return json.dumps(x, sort_keys=True, default=str)
 
@@ -195,23 +205,96 @@ def check_parameters(
             problems.append(f"{p.run_id}: parameter {k} = {v!r} is not True/False, but {p.notebook} expects a bool")
     return problems
 
-def _execute(
-    notebook: str,   # the benchmark notebook
-    run_dir: str,    # its run folder (also the kernel's working directory)
-    params: dict,    # everything papermill injects
-    threads: int | None, # CPU threads of the kernel's BLAS / OpenMP pools (None: leave them)
-) -> tuple[str, float]: # ('' when the notebook ran, else the error and its traceback; wall seconds)
-    "Execute one run with papermill (in this process or in a worker of `run_presets(jobs=...)`)."
+def _rank() -> tuple[int, int]:
+    "(global rank, world size) of this process as torchrun describes it in the environment; (0, 1) without torchrun."
+    return int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
+
+def run_one(
+    p: Preset,                     # the run
+    out: str | Path,               # output root
+    base: str | Path,              # folder the notebook's path is relative to
+    force: bool = False,           # run even if finished (the folder is cleared first)
+    extra_params: dict | None = None, # parameters that do not change the result (data_root, threads)
+    threads: int | None = None,    # CPU threads for the kernel's BLAS / OpenMP pools (None: leave them)
+) -> RunResult:
+    """One run in this process: skip it if finished with today's parameters and notebook, else clear its folder, execute
+    the notebook with papermill, and stamp `metrics.json` with the run's identity; a failure goes to `error.txt`.
+    Under torchrun every rank calls this (`deepsubspace exec`): rank 0 owns the run folder; the other ranks execute the
+    same notebook into a scratch folder, and their `init_distributed()` call in the notebook joins them to rank 0's."""
     import papermill as pm
-    t0 = time.time()
+    rank, world = _rank()
+    nb, run_dir = Path(base) / p.notebook, (Path(out) / p.folder).resolve()
+    if not nb.exists():
+        return _failed(p, run_dir, f"benchmark notebook {nb} (from preset {p.run_id}) does not exist", rank)
+    digest = notebook_digest(nb)
+    if not force and is_fresh(p, run_dir, digest):
+        rec = read_record(run_dir / "metrics.json")
+        if rank == 0 and rec.get("label", "") != p.label:     # a renamed row needs no re-run
+            rec["label"] = p.label; _atomic_write(json.dumps(rec, indent=1, default=str), run_dir / "metrics.json")
+        return RunResult(p, "skipped")
+    problems = check_parameters(p, nb)
+    if problems: return _failed(p, run_dir, "; ".join(problems), rank)
+    if rank == 0:
+        if run_dir.is_dir(): shutil.rmtree(run_dir)  # forced or stale: start clean (no old checkpoints resume)
+        run_dir.mkdir(parents=True)
+        where = run_dir
+    else:
+        import tempfile
+        where = Path(tempfile.mkdtemp(prefix=f"deepsubspace-rank{rank}-"))
+    params = {**p.params, **(extra_params or {}), "out_dir": str(where)}
+    if threads and "threads" in pm.inspect_notebook(str(nb)): params["threads"] = threads
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")   # kernels inherit it: waiting threads sleep, not spin
     if threads: os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(threads)
+    t0 = time.time()
     try:
-        pm.execute_notebook(notebook, str(Path(run_dir) / "run.ipynb"), parameters=params, cwd=run_dir,
+        pm.execute_notebook(str(nb), str(where / "run.ipynb"), parameters=params, cwd=str(where),
                             kernel_name="python3", progress_bar=False, log_output=False)
-        return "", time.time() - t0
+        error = "" if read_record(where / "metrics.json") is not None else (
+            f"{p.notebook} ran but wrote no metrics.json into {where}: it must call write_metrics(out_dir, ...)")
     except Exception as e:
-        return f"{type(e).__name__}: {e}{_TRACE}{traceback.format_exc()}", time.time() - t0
+        error = f"{type(e).__name__}: {e}{_TRACE}{traceback.format_exc()}"
+    seconds = time.time() - t0
+    if error: return _failed(p, run_dir, error, rank, seconds)
+    if rank == 0:                                     # stamp the run's identity next to what the notebook measured
+        record = read_record(run_dir / "metrics.json")
+        record.update(run_id=p.run_id, scale=p.scale, notebook=p.notebook, params=p.params, label=p.label,
+                      notebook_digest=digest, threads=threads, processes=world)
+        _atomic_write(json.dumps(record, indent=1, default=str), run_dir / "metrics.json")
+    return RunResult(p, "done", seconds)
+
+def _failed(p: Preset, run_dir: Path, error: str, rank: int = 0, seconds: float = 0.0) -> RunResult:
+    "Record a failed run: rank 0 replaces the folder's metrics with `error.txt` (the full message and traceback)."
+    if rank == 0:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        (run_dir / "metrics.json").unlink(missing_ok=True)
+        _atomic_write(f"{p.run_id}\n{error}\n", run_dir / "error.txt")
+    return RunResult(p, "failed", seconds, error.split(_TRACE)[0].strip().splitlines()[-1][:500])
+
+def _one_on_processes(
+    p: Preset, out: Path, settings: Path, force: bool, extra_params: dict | None, threads: int | None,
+    nproc: int,          # processes on this machine
+) -> RunResult:
+    "One run on `nproc` processes: `torchrun --standalone` starts `deepsubspace exec` once per rank."
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc-per-node={nproc}",
+           "-m", "deepsubspace.bench", "exec", p.run_id, "--settings", str(settings), "--out", str(out),
+           "--params", json.dumps(p.params)]
+    if force: cmd.append("--force")
+    if extra_params and extra_params.get("data_root"): cmd += ["--data-root", str(extra_params["data_root"])]
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads or 1)}
+    if threads: cmd += ["--threads", str(threads)]
+    import subprocess
+    t0 = time.time()
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    seconds = time.time() - t0
+    run_dir = (out / p.folder).resolve()
+    status = re.findall(r"^deepsubspace exec: (done|skipped)", r.stdout, re.M)
+    if r.returncode == 0 and status and read_record(run_dir / "metrics.json") is not None:
+        return RunResult(p, status[-1], seconds)
+    if (run_dir / "error.txt").exists():             # rank 0 recorded why
+        err = (run_dir / "error.txt").read_text().split("\n", 1)[-1].split(_TRACE)[0].strip()
+        return RunResult(p, "failed", seconds, (err.splitlines() or ["failed"])[-1][:500])
+    tail = "\n".join(r.stderr.strip().splitlines()[-20:])
+    return _failed(p, run_dir, f"torchrun exited with status {r.returncode}; the end of its stderr:\n{tail}", 0, seconds)
 
 def run_presets(
     presets: list[Preset],         # from `load_presets`
@@ -221,73 +304,47 @@ def run_presets(
     progress: bool = True,         # a tqdm bar over runs
     extra_params: dict | None = None, # parameters added to every run that do not change its result (e.g. data_root)
     jobs: int = 1,                 # runs executed side by side, each in its own process and kernel
+    nproc: int = 1,                # processes per run (torchrun, DDP); > 1 needs `settings`
+    settings: str | Path | None = None, # the presets file, for the processes of `nproc` to read the run from
 ) -> list[RunResult]:
     """Execute presets with papermill into `out/<scale>/<run>/`: skip runs finished with today's parameters and
     notebook, re-run the others (a stale folder is cleared first), and carry on past failures."""
     from tqdm.auto import tqdm
-    if not isinstance(jobs, int) or jobs < 1: raise ValueError(f"jobs must be an integer >= 1, got {jobs!r}")
-    out, base = Path(out), Path(base)
-    threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else None   # split the cores between the runs
-    results: dict[int, RunResult] = {}
-    todo = []                                       # (index, preset, run_dir, notebook, params, digest)
-    for i, p in enumerate(presets):
-        nb, run_dir = base / p.notebook, (out / p.folder).resolve()
-        def refuse(msg):
-            if run_dir.is_dir(): shutil.rmtree(run_dir)  # what it holds is not this preset's run
-            run_dir.mkdir(parents=True); _atomic_write(f"{p.run_id}\n{msg}\n", run_dir / "error.txt")
-            results[i] = RunResult(p, "failed", error=msg)
-        if not nb.exists():
-            refuse(f"benchmark notebook {nb} (from preset {p.run_id}) does not exist"); continue
-        digest = notebook_digest(nb)
-        if not force and is_fresh(p, run_dir, digest):
-            rec = read_record(run_dir / "metrics.json")
-            if rec.get("label", "") != p.label:     # a renamed row needs no re-run
-                rec["label"] = p.label; _atomic_write(json.dumps(rec, indent=1, default=str), run_dir / "metrics.json")
-            results[i] = RunResult(p, "skipped"); continue
-        problems = check_parameters(p, nb)
-        if problems: refuse("; ".join(problems)); continue
-        if run_dir.is_dir(): shutil.rmtree(run_dir)  # forced or stale: start clean (no old checkpoints resume)
-        run_dir.mkdir(parents=True)
-        params = {**p.params, **(extra_params or {}), "out_dir": str(run_dir)}
-        if threads and "threads" in p.params: params["threads"] = threads
-        todo.append((i, p, run_dir, nb, params, digest))
-
-    def finish(i, p, run_dir, digest, error, seconds):
-        mfile = run_dir / "metrics.json"
-        if not error and read_record(mfile) is None:
-            error = f"{p.notebook} ran but wrote no metrics.json into {run_dir}: it must call write_metrics(out_dir, ...)"
-        if error:
-            _atomic_write(f"{p.run_id}\n{error}", run_dir / "error.txt")
-            mfile.unlink(missing_ok=True)
-            results[i] = RunResult(p, "failed", seconds, error.split(_TRACE)[0].strip().splitlines()[-1][:500])
-            return
-        record = read_record(mfile)            # stamp the run's identity next to what the notebook measured
-        record.update(run_id=p.run_id, scale=p.scale, notebook=p.notebook, params=p.params, label=p.label,
-                      notebook_digest=digest, threads=threads)
-        _atomic_write(json.dumps(record, indent=1, default=str), mfile)
-        results[i] = RunResult(p, "done", seconds)
-
+    for name, v in (("jobs", jobs), ("nproc", nproc)):
+        if not isinstance(v, int) or v < 1: raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
+    if nproc > 1 and settings is None: raise ValueError("nproc > 1 starts every rank from the presets file: pass settings=")
+    out = Path(out).resolve()
+    threads = max(1, (os.cpu_count() or 1) // (jobs * nproc)) if jobs * nproc > 1 else None   # split the cores
+    results: list[RunResult | None] = [None] * len(presets)
+    todo = []
+    for i, p in enumerate(presets):                  # every preset's parameters are checked before anything runs
+        nb = Path(base) / p.notebook
+        problems = check_parameters(p, nb) if nb.exists() else []
+        if problems: results[i] = _failed(p, (out / p.folder).resolve(), "; ".join(problems))
+        else: todo.append(i)
+    if nproc > 1: fn, args = _one_on_processes, (out, Path(settings).resolve(), force, extra_params, threads, nproc)
+    else: fn, args = run_one, (out, Path(base), force, extra_params, threads)
     bar = tqdm(total=len(todo), desc="benchmarks", disable=not progress or not todo, dynamic_ncols=True)
     if jobs == 1:
-        for i, p, run_dir, nb, params, digest in todo:
-            bar.set_postfix_str(p.run_id, refresh=True)
-            err, seconds = _execute(str(nb), str(run_dir), params, threads)
-            finish(i, p, run_dir, digest, err, seconds); bar.update()
+        for i in todo:
+            bar.set_postfix_str(presets[i].run_id, refresh=True)
+            results[i] = fn(presets[i], *args); bar.update()
     else:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor, as_completed
+        from deepsubspace import bench   # by module path: a worker cannot import a function defined in __main__
+        fn = getattr(bench, fn.__name__)
         with ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn")) as pool:
-            from deepsubspace import bench   # by module path: a worker cannot import a function defined in __main__
-            futures = {pool.submit(bench._execute, str(nb), str(run_dir), params, threads): (i, p, run_dir, digest)
-                       for i, p, run_dir, nb, params, digest in todo}
+            as_sent = lambda p: bench.Preset(p.run_id, p.notebook, p.scale, p.params, p.label)   # the module's class
+            futures = {pool.submit(fn, as_sent(presets[i]), *args): i for i in todo}
             for f in as_completed(futures):
-                i, p, run_dir, digest = futures[f]
-                try: err, seconds = f.result()
-                except Exception as e: err, seconds = f"{type(e).__name__}: {e}", 0.0   # the worker process died
-                finish(i, p, run_dir, digest, err, seconds)
-                bar.set_postfix_str(p.run_id, refresh=False); bar.update()
+                i = futures[f]
+                try: results[i] = f.result()
+                except Exception as e:                   # the worker process itself died
+                    results[i] = _failed(presets[i], (out / presets[i].folder).resolve(), f"{type(e).__name__}: {e}")
+                bar.set_postfix_str(presets[i].run_id, refresh=False); bar.update()
     bar.close()
-    return [results[i] for i in range(len(presets))]
+    return results
 
 # %% ../nbs/90_bench.ipynb #71460176
 def collect_results(
@@ -383,7 +440,8 @@ def comparison(
     out, cells = Path(out), {}
     for p in presets:
         if not p.label: continue
-        key = (str(p.params.get("dataset", "")), p.label)
+        d = str(p.params.get("dataset", ""))
+        key = (Path(d).stem if "/" in d or d.endswith(".npz") else d, p.label)   # a user's file: its name
         state, rec = _run_state(p, out)
         c = cells.setdefault(key, {"dataset": key[0], "method": key[1], "runs": [], "states": [], "folders": []})
         c["states"].append(state); c["folders"].append(p.folder)
@@ -553,11 +611,30 @@ def main(argv: list[str] | None = None) -> int:
             s.add_argument("--jobs", type=int, default=1, help="runs side by side, the CPU threads split between them")
             s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                            help="override a parameter of every selected run (repeatable), e.g. --set budget=0.5")
+            s.add_argument("--nproc", type=int, default=1,
+                           help="processes per run on this machine (torchrun, DDP: one per GPU); default 1")
+    e = sub.add_parser("exec", help="execute ONE run in this process, as one rank of a torchrun job (see the text)")
+    e.add_argument("run_id", help="the run's id, as `deepsubspace list` prints it")
+    e.add_argument("--settings", default="settings.ini", help="presets file (default: ./settings.ini)")
+    e.add_argument("--out", default="runs", help="output root (default: runs)")
+    e.add_argument("--params", default=None, help="the run's parameters as JSON (default: the preset's)")
+    e.add_argument("--force", action="store_true", help="run even if finished")
+    e.add_argument("--data-root", default=None, help="folder of the larger datasets (else $DEEPSUBSPACE_DATA)")
+    e.add_argument("--threads", type=int, default=None, help="CPU threads of this rank")
     a = ap.parse_args(argv)
     def fail(msg: str) -> int:
         print(f"deepsubspace {a.cmd}: {msg}", file=sys.stderr); return 2
     try: everything = load_presets(a.settings) if (a.cmd != "table" or Path(a.settings).exists()) else []
     except (ValueError, FileNotFoundError) as e: return fail(str(e))
+    if a.cmd == "exec":
+        match = [p for p in everything if p.run_id == a.run_id]
+        if not match: return fail(f"no run {a.run_id!r} in {a.settings} (`deepsubspace list` prints the ids)")
+        p = match[0]
+        if a.params is not None: p = Preset(p.run_id, p.notebook, p.scale, json.loads(a.params), p.label)
+        r = run_one(p, a.out, Path(a.settings).resolve().parent, a.force,
+                    {"data_root": a.data_root} if a.data_root else None, a.threads)
+        if _rank()[0] == 0: print(f"deepsubspace exec: {r.status} {p.run_id} {r.error}".rstrip())
+        return 0 if r.status != "failed" else 1
     if a.cmd == "table":
         bad: list = []
         write_results(a.out, everything, bad)
@@ -575,12 +652,12 @@ def main(argv: list[str] | None = None) -> int:
         for p in presets: print(p.run_id, "->", p.notebook + (f"  [{p.label}]" if p.label else ""))
         return 0
     if not presets: return fail(f"no preset of scale {scale!r} matches" + (f" --only {a.only!r}" if a.only else ""))
-    if a.jobs < 1: return fail(f"--jobs must be at least 1, got {a.jobs}")
+    if a.jobs < 1 or a.nproc < 1: return fail(f"--jobs and --nproc must be at least 1, got {a.jobs} and {a.nproc}")
     try: presets = override_params(presets, a.set)
     except ValueError as e: return fail(str(e))
     extra = {"data_root": a.data_root} if a.data_root else None
     results = run_presets(presets, a.out, base=Path(a.settings).resolve().parent, force=a.force, extra_params=extra,
-                          jobs=a.jobs)
+                          jobs=a.jobs, nproc=a.nproc, settings=a.settings)
     bad = []
     write_results(a.out, everything, bad)
     print((Path(a.out) / "results.md").read_text(), end="")
@@ -592,3 +669,6 @@ def main(argv: list[str] | None = None) -> int:
     for f in bad: print(f"could not read {f} (truncated, or not a run's metrics.json): that run counts as not finished",
                         file=sys.stderr)
     return 1 if failed else 0
+
+if __name__ == "__main__" and "IPython" not in sys.modules:   # `python -m deepsubspace.bench ...` (torchrun's ranks)
+    sys.exit(main())
