@@ -277,7 +277,7 @@ def sparse_soft_labels(
 
 # %% ../nbs/31_coke.ipynb #49d555d8
 class CoKeMethod(Method):
-    """CoKe's training step (paper 002, §3.3-3.4, Alg. 2) for the shared engine.
+    """CoKe's training step (the CoKe paper, §3.3-3.4, Alg. 2) for the shared engine.
 
     Per mini-batch: one or two augmented views → unit features; for every clustering head the normalised-softmax
     cross-entropy of `x·C^{t-1}/τ` against the previous epoch's label (two views: soft labels
@@ -492,7 +492,7 @@ def encode(
     finally: net.train(was)
 
 class CoKe(ClusteringEstimator):
-    """CoKe (paper 002): representation learning by online constrained k-means, as a clustering estimator.
+    """CoKe (Qian et al.): representation learning by online constrained k-means, as a clustering estimator.
 
     An encoder (backbone + projection MLP → unit features) is trained with the normalised-softmax cross-entropy
     against the labels and centers of the previous epoch while every mini-batch is clustered online with lower

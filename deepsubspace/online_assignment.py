@@ -156,7 +156,7 @@ def default_step(
     return float(tau) / math.sqrt(2 * n_samples)
 
 class OnlineAssigner(nn.Module):
-    """CoKe's online assignment with lower bounds on cluster sizes (paper 002, eqs. 10-11).
+    """CoKe's online assignment with lower bounds on cluster sizes (the CoKe paper, eqs. 10-11).
 
     Holds the duals ρ as a buffer (saved in `state_dict`, moved by `.to(device)`). `forward(scores)` labels a
     batch with `argmax_k (s_ik + ρ_k)` and, unless `update=False`, takes the dual step; `assign_features(x, C)`
