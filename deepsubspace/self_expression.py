@@ -409,7 +409,7 @@ def eigengap(
     affinity: Any,            # N x N symmetric non-negative affinity
     n_clusters: int,          # k
     random_state: int=0,      # seeds the Lanczos start vector
-) -> float:                   # ω_{k+1} - ω_k, eigenvalues of the normalised Laplacian (0 when the graph has more than k components)
+) -> float:                   # ν_{k+1} - ν_k, eigenvalues of the normalised Laplacian (0 when the graph has more than k components)
     "The eigengap at k: how clearly the graph has k clusters (large: k nearly disconnected groups). Uses no labels."
     W = _check_affinity(affinity)
     if not 1 <= n_clusters < W.shape[0]: raise ValueError(f"n_clusters={n_clusters} must be between 1 and n_samples - 1={W.shape[0] - 1}")

@@ -3,7 +3,7 @@
 The deep estimators run with a few training steps so that each battery takes seconds. Every check must pass except
 the expected failures listed below, each with its reason, and those must still fail: a newly failing check fails the
 test, and so does one that was fixed (remove it from the list then). The engine chapter's baselines cell
-(nbs/06_estimators.ipynb) does the same for k-means and spectral clustering."""
+(nbs/86_estimators.ipynb) does the same for k-means and spectral clustering."""
 import warnings
 
 import numpy as np
