@@ -10,7 +10,7 @@ ARGS ?=
 # benchmark beside other work) spinning threads fight for the cores and small torch ops get 10-20x slower.
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: bench test export clean-nbs docs serve-docs
+.PHONY: bench test export clean-nbs docs serve-docs chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -29,7 +29,7 @@ bench: $(STAMP)
 	$(BIN)/deepsubspace run --scale $(SCALE) --jobs $(JOBS) --out runs $(if $(DATA_ROOT),--data-root $(DATA_ROOT))
 
 ## 2. The tests: export the notebooks, then every notebook's inline tests and tests/ under pytest.
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/nbdev-export
 	$(BIN)/python -m pytest -n 2 $(ARGS)
 
@@ -40,12 +40,21 @@ clean-nbs: $(STAMP)
 	$(BIN)/nbdev-clean
 
 ## The documentation site, offline: smalldocs builds _site from _quarto.yml (its pre-/post-render steps write the API
-## pages, copy runs/results.md into the Results page and render the maths to MathML), then a check that no page loads
-## anything from the network and that every chapter in the sidebar was built.
-docs: $(STAMP)
+## pages, copy runs/results.md and its figures into the Results page and render the maths to MathML), then a check that
+## no page loads anything from the network and that every chapter in the sidebar was built, then every page opened in
+## headless Chromium (no console error, every image loaded, no raw TeX, the results shown; screenshots in _screenshots/).
+docs: $(STAMP) chromium
 	$(BIN)/nbdev-export
 	$(BIN)/smalldocs render
 	$(BIN)/python tests/check_site.py _site
+	$(BIN)/python tools/browser_check.py _site
+
+## Chromium, for the browser check of the site (docs, test): installed with apt-get when it is missing (sudo if not root).
+APT := $(shell [ "$$(id -u)" = 0 ] || ! command -v sudo >/dev/null || echo sudo) env DEBIAN_FRONTEND=noninteractive apt-get
+chromium:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	  { echo "installing Chromium: apt-get install -y chromium"; \
+	    $(APT) install -y chromium || { $(APT) update && $(APT) install -y chromium; }; }
 
 ## Build, then serve the site at http://127.0.0.1:4200 (`.venv/bin/smalldocs preview` also rebuilds on every change).
 serve-docs: docs

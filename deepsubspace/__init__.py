@@ -26,7 +26,7 @@ _PUBLIC = {
     "lsdc": "LSDC LSDCMethod LSDCNet",
 }
 _WHERE = {name: module for module, names in _PUBLIC.items() for name in names.split()}
-_MODULES = set(_PUBLIC) | {"bench"}
+_MODULES = set(_PUBLIC) | {"bench", "protocol"}
 
 def __getattr__(name: str):
     "Import a public name's module on first use (PEP 562), so that `import deepsubspace` stays instant."
@@ -70,7 +70,7 @@ _PUBLIC = {
     "lsdc": "LSDC LSDCMethod LSDCNet",
 }
 _WHERE = {name: module for module, names in _PUBLIC.items() for name in names.split()}
-_MODULES = set(_PUBLIC) | {"bench"}
+_MODULES = set(_PUBLIC) | {"bench", "protocol"}
 
 def __getattr__(name: str):
     "Import a public name's module on first use (PEP 562), so that `import deepsubspace` stays instant."

@@ -4,11 +4,14 @@
    `\\[...\\]` for display) and loads KaTeX from a CDN. This script renders each of them to MathML on the server with
    latex2mathml (pure Python), which browsers draw natively, keeps the TeX as an annotation, and removes the KaTeX
    <link>/<script> tags, so the site needs no network. Under Quarto (`html-math-method: mathml`) Pandoc has already
-   written MathML and this step finds nothing to do.
+   written MathML and this step finds nothing to do. A heading with maths is shown with it in the page's table of
+   contents too (smalldocs writes the TOC entry as the heading's plain text, which would show the TeX).
 2. nbdev's `#| hide` cells (setup and imports, see HELPERS.md) are removed from the chapter pages: smalldocs, like
    Quarto, reads only Quarto's cell options (`#| include: false`), and nbdev's own pre-processing does not run here.
    smalldocs gives the cell of index N the id `cell-N`, which is how the cell is found in the page.
-3. Copies runs/results.csv into the site as results.csv, for the results page's download link.
+3. Copies runs/results.csv into the site as results.csv, for the results page's download link, and the figures and
+   tables at the top of runs/ (runs/*.png, runs/*.csv: the comparison plots that runs/results.md shows, whose links
+   the pre-render step points into runs/) into the site's runs/ folder, so that the Results page's images load.
 
 Usage: run by the site build with QUARTO_PROJECT_OUTPUT_DIR set; by hand: `python tools/docs_post_render.py [SITE_DIR]`.
 """
@@ -78,7 +81,26 @@ def render_maths(
 
     page = MATH.sub(sub, page)
     page = KATEX_TAGS.sub("", page)
+    if done:
+        page = toc_maths(page)
     return page, done
+
+
+HEADING = re.compile(r'<h([1-6])\b[^>]*\bdata-anchor-id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+ANCHOR_TAG = re.compile(r"<a\b[^>]*>|</a>")
+
+
+def toc_maths(
+    page: str,  # A page's HTML, its maths already MathML
+) -> str:  # The page, with the TOC entry of each heading that has maths showing the heading's maths
+    "Put the rendered heading (MathML) in the table-of-contents links of headings with maths, in place of their TeX text."
+    for m in HEADING.finditer(page):
+        if '<span class="math' not in m.group(3):
+            continue
+        inner = ANCHOR_TAG.sub("", m.group(3)).strip()  # no link inside the TOC's link
+        link = re.compile(r'(<a href="#' + re.escape(m.group(2)) + r'"[^>]*\bclass="nav-link"[^>]*>)(.*?)(</a>)', re.S)
+        page = link.sub(lambda a: a.group(1) + inner + a.group(3), page)
+    return page
 
 
 def hidden_cells(
@@ -116,8 +138,26 @@ def drop_cells(
     return page
 
 
+def copy_runs(
+    runs: Path,  # The runner's output folder, runs/
+    out_dir: Path,  # The built site
+) -> list[Path]:  # The files copied, as they are in the site
+    "Copy runs/results.csv to the site's root, and runs/*.png and runs/*.csv (top level only) to the site's runs/."
+    copied = []
+    if (runs / "results.csv").is_file():
+        shutil.copyfile(runs / "results.csv", out_dir / "results.csv")
+        copied.append(out_dir / "results.csv")
+    files = sorted(f for pat in ("*.png", "*.csv") for f in runs.glob(pat) if f.is_file()) if runs.is_dir() else []
+    if files:
+        (out_dir / "runs").mkdir(exist_ok=True)
+    for f in files:
+        shutil.copyfile(f, out_dir / "runs" / f.name)  # copyfile: the site's usual permissions, not the run's
+        copied.append(out_dir / "runs" / f.name)
+    return copied
+
+
 def main(out_dir: Path) -> int:
-    "Post-process every page of the built site; copy the results CSV."
+    "Post-process every page of the built site; copy the results CSV and the runs' figures."
     if not out_dir.is_dir():
         print(f"docs_post_render: {out_dir} is not a built site", file=sys.stderr)
         return 1
@@ -131,10 +171,9 @@ def main(out_dir: Path) -> int:
             f.write_text(new, encoding="utf-8")
         pages += n > 0
         formulas += n
-    csv = ROOT / "runs" / "results.csv"
-    if csv.is_file():
-        shutil.copy2(csv, out_dir / "results.csv")
-    print(f"docs_post_render: {formulas} formula(s) rendered to MathML on {pages} page(s)", file=sys.stderr)
+    copied = copy_runs(ROOT / "runs", out_dir)
+    print(f"docs_post_render: {formulas} formula(s) rendered to MathML on {pages} page(s); "
+          f"{len(copied)} file(s) copied from runs/", file=sys.stderr)
     return 0
 
 
