@@ -10,7 +10,7 @@ ARGS ?=
 # benchmark beside other work) spinning threads fight for the cores and small torch ops get 10-20x slower.
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: bench test export clean-nbs docs serve-docs chromium
+.PHONY: bench test export clean-nbs docs serve-docs course chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -32,6 +32,12 @@ bench: $(STAMP)
 test: $(STAMP) chromium
 	$(BIN)/nbdev-export
 	$(BIN)/python -m pytest -n 2 $(ARGS)
+
+## The course as a reader runs it: every chapter top to bottom in reading order (the `#| slow` cells too), the outputs
+## saved in the notebooks (the site shows them), the time of each chapter printed and written to runs/course_times.json.
+course: $(STAMP)
+	$(BIN)/nbdev-export
+	$(BIN)/python tools/run_course.py
 
 export: $(STAMP)
 	$(BIN)/nbdev-export
