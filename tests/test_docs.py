@@ -77,17 +77,22 @@ def test_quarto_definition():
     assert "results.qmd" in sidebar_entries() and (ROOT / "results.qmd").is_file()
 
 
+def _small_site(tmp: Path, page: str, toc: bool = False, render: str | None = None):
+    "Build a one-page site in `tmp` with the project's post-render step; returns smalldocs' Site."
+    from smalldocs.site import build
+    (tmp / "_quarto.yml").write_text(
+        "project:\n  type: website\n  output-dir: _site\n" + (f"  render: {render}\n" if render else "")
+        + f"  post-render: {json.dumps(str(ROOT / 'tools' / 'docs_post_render.py'))}\n"
+        "website:\n  sidebar:\n    contents: [page.qmd]\nformat:\n  html:\n    theme: litera\n"
+        + ("    toc: true\n" if toc else ""), encoding="utf-8")
+    (tmp / "page.qmd").write_text(page, encoding="utf-8")
+    return build(tmp, quiet=True)
+
+
 def test_toc_shows_heading_maths(tmp_path: Path):
     "A heading with maths shows it rendered in the page's table of contents, not as TeX."
-    from smalldocs.site import build
-
-    (tmp_path / "_quarto.yml").write_text(
-        "project:\n  type: website\n  output-dir: _site\n"
-        f"  post-render: {json.dumps(str(ROOT / 'tools' / 'docs_post_render.py'))}\n"
-        "website:\n  sidebar:\n    contents: [page.qmd]\nformat:\n  html:\n    theme: litera\n    toc: true\n", encoding="utf-8")
-    (tmp_path / "page.qmd").write_text("# Maths\n\n## The loss $L_{\\text{sub}}$\n\nText.\n\n## Plain\n\nMore.\n",
-                                       encoding="utf-8")
-    page = (build(tmp_path, quiet=True).out / "page.html").read_text(encoding="utf-8")
+    site = _small_site(tmp_path, "# Maths\n\n## The loss $L_{\\text{sub}}$\n\nText.\n\n## Plain\n\nMore.\n", toc=True)
+    page = (site.out / "page.html").read_text(encoding="utf-8")
     toc = re.findall(r'<a href="#[^"]*"[^>]*class="nav-link"[^>]*>(.*?)</a>', page, re.S)
     assert len(toc) == 2 and "<math" in toc[0] and "The loss" in toc[0] and toc[1] == "Plain", toc
     assert "\\text" not in re.sub(r"<annotation.*?</annotation>", "", toc[0]), toc[0]
@@ -173,16 +178,9 @@ def test_chapter_maths_is_rendered(built: Path):
 
 def test_maths_step(tmp_path: Path):
     "The post-render step on a small site: inline, display and aligned maths become MathML, and no CDN is loaded."
-    from smalldocs.site import build
-
-    (tmp_path / "_quarto.yml").write_text(
-        "project:\n  type: website\n  output-dir: _site\n  render: [page.qmd, results.qmd]\n"
-        f"  post-render: {json.dumps(str(ROOT / 'tools' / 'docs_post_render.py'))}\n"
-        "website:\n  sidebar:\n    contents: [page.qmd]\nformat:\n  html:\n    theme: litera\n", encoding="utf-8")
-    (tmp_path / "page.qmd").write_text(
+    site = _small_site(tmp_path,
         "# Maths\n\nThe rate $R(Z)=\\tfrac12\\log\\det(I+\\alpha Z^\\top Z)$ with $\\alpha = d/(n\\epsilon^2)$, and\n\n"
-        "$$\n\\begin{aligned} \\Delta R &= R(Z) - R_c(Z, \\Pi) \\\\ &\\ge 0 \\end{aligned}\n$$\n", encoding="utf-8")
-    site = build(tmp_path, quiet=True)
+        "$$\n\\begin{aligned} \\Delta R &= R(Z) - R_c(Z, \\Pi) \\\\ &\\ge 0 \\end{aligned}\n$$\n", render="[page.qmd, results.qmd]")
     page = (site.out / "page.html").read_text(encoding="utf-8")
     assert page.count("<math") == 3, page
     assert "<mtable" in page and "application/x-tex" in page
