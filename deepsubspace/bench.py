@@ -473,8 +473,9 @@ def comparison(
     return rows
 
 def _pm(row: dict, m: str) -> str:
-    "'0.945 ± 0.010' (or '' when the cell has no such score)."
-    return f"{row[m]:.3f} ± {row[m + '_sd']:.3f}" if m in row else ""
+    "'0.945 ± 0.010' over several seeds, '0.945' for one (no spread to show), '' when the cell has no such score."
+    if m not in row: return ""
+    return f"{row[m]:.3f} ± {row[m + '_sd']:.3f}" if row.get("seeds", 0) > 1 else f"{row[m]:.3f}"
 
 def _whole(row: dict, k: str) -> str: return f"{row[k]:.0f}" if k in row else ""
 
@@ -540,7 +541,7 @@ def comparison_figures(
         rs = [r for r in rows if r["dataset"] == d]
         ax.bar(range(len(rs)), [r["acc"] for r in rs], yerr=[r["acc_sd"] for r in rs], capsize=2,
                color=[colors[r["method"]] for r in rs])
-        ax.set_xticks(range(len(rs)), [r["method"] for r in rs], rotation=70, fontsize=7)
+        ax.set_xticks(range(len(rs)), [r["method"] for r in rs], rotation=55, ha="right", rotation_mode="anchor", fontsize=7)
         ax.set(title=d, ylim=(0, 1), ylabel="ACC" if ax is axes[0][0] else None)
     fig.suptitle(f"ACC per method ({scale} scale; bars: mean, whiskers: sd over seeds)", fontsize=9)
     fig.tight_layout()
