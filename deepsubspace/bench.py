@@ -248,7 +248,8 @@ def run_one(
     t0 = time.time()
     try:
         pm.execute_notebook(str(nb), str(where / "run.ipynb"), parameters=params, cwd=str(where),
-                            kernel_name="python3", progress_bar=False, log_output=False)
+                            kernel_name="python3", progress_bar=False, log_output=False,
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])   # not a warning per run about TCP
         error = "" if read_record(where / "metrics.json") is not None else (
             f"{p.notebook} ran but wrote no metrics.json into {where}: it must call write_metrics(out_dir, ...)")
     except Exception as e:
