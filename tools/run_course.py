@@ -42,6 +42,7 @@ def run_chapter(path: Path, skip_slow: bool, timeout: int) -> tuple[float, str]:
             if c.cell_type == "code" and SLOW.search(c.source):
                 held[i], c.source = c.source, "# skipped: flagged slow (tools/run_course.py --skip-slow)"
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(path.parent)}})
     t0, error = time.time(), ""
     try:
