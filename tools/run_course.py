@@ -1,11 +1,12 @@
 """Execute the course as a reader does: every chapter notebook top to bottom, in reading order, the outputs saved in
 the notebook (so the site shows them), and the wall time of each chapter reported.
 
-    python tools/run_course.py                 # every chapter, `#| slow` cells included (what a reader runs)
-    python tools/run_course.py --skip-slow     # leave the long runs flagged `#| slow` out (their outputs are cleared)
+    python tools/run_course.py                 # every chapter; the long runs flagged `#| slow` are left out
+    python tools/run_course.py --slow          # the `#| slow` cells too (GPU-sized runs: hours on a CPU)
     python tools/run_course.py 10_coding_rate 12_nmce   # only these chapters
 
-`make course` runs the first form. Each chapter runs in a fresh kernel from the `nbs/` folder; a failing cell stops
+`make course` runs the first form: what a reader of the course runs on a laptop. A cell flagged `#| slow` is a long
+run (a full-scale training, a GPU-sized sweep); it is left out unless asked for, with its outputs cleared. Each chapter runs in a fresh kernel from the `nbs/` folder; a failing cell stops
 that chapter (its error is saved in the notebook and reported) and the next chapter runs. Afterwards every executed
 notebook is cleaned with `nbdev-clean` (execution counts and metadata; the outputs stay). The times go to
 `runs/course_times.json` and are printed as a table. Benchmark notebooks (nbs/bench/) are not chapters.
@@ -40,7 +41,7 @@ def run_chapter(path: Path, skip_slow: bool, timeout: int) -> tuple[float, str]:
     if skip_slow:                                 # a skipped cell keeps its source but runs as a no-op
         for i, c in enumerate(nb.cells):
             if c.cell_type == "code" and SLOW.search(c.source):
-                held[i], c.source = c.source, "# skipped: flagged slow (tools/run_course.py --skip-slow)"
+                held[i], c.source = c.source, "# flagged slow: not run (tools/run_course.py --slow runs it)"
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
                             extra_arguments=["--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(path.parent)}})
@@ -59,7 +60,7 @@ def run_chapter(path: Path, skip_slow: bool, timeout: int) -> tuple[float, str]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("chapters", nargs="*", help="chapter stems (default: all, in reading order)")
-    ap.add_argument("--skip-slow", action="store_true", help="do not run the cells flagged `#| slow`")
+    ap.add_argument("--slow", action="store_true", help="also run the cells flagged `#| slow` (long runs)")
     ap.add_argument("--timeout", type=int, default=3600, help="seconds one cell may take (default 3600)")
     a = ap.parse_args(argv)
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -71,7 +72,7 @@ def main(argv=None) -> int:
     times, failed = {}, {}
     for p in paths:
         print(f"{p.stem} ...", end=" ", flush=True)
-        seconds, error = run_chapter(p, a.skip_slow, a.timeout)
+        seconds, error = run_chapter(p, not a.slow, a.timeout)
         times[p.stem] = round(seconds, 1)
         print(f"{seconds:.0f} s" + (f"  FAILED: {error}" if error else ""), flush=True)
         if error: failed[p.stem] = error
@@ -79,7 +80,7 @@ def main(argv=None) -> int:
     for p in paths: subprocess.run([str(clean), "--fname", str(p)], check=False, cwd=ROOT)
     out = ROOT / "runs" / "course_times.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"seconds": times, "total": round(sum(times.values()), 1), "skip_slow": a.skip_slow,
+    out.write_text(json.dumps({"seconds": times, "total": round(sum(times.values()), 1), "slow_cells_run": a.slow,
                                "cpus": os.cpu_count(), "failed": failed}, indent=1))
     print("\n| chapter | seconds |\n|---|---|")
     for k, v in times.items(): print(f"| {k} | {v:.0f} |")
