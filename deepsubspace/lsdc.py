@@ -308,7 +308,7 @@ class LSDCMethod(Method):
 
 # %% ../nbs/50_lsdc.ipynb #4a5260ef
 LSDC_AUTO_PRETEXT_STEPS = 1000   # 'auto' pretext epochs: about this many RotNet steps
-LSDC_PRETEXT_MIN_SIZE = 32       # 'auto' pretext: RotNet only for square images at least this many pixels wide
+LSDC_PRETEXT_MIN_SIZE = 28       # 'auto' pretext: RotNet only on square images this wide or wider (the paper's smallest: MNIST)
 LSDC_AUTO_STEPS = 1000           # 'auto' clustering epochs: about this many steps
 LSDC_RAMPUP_FRACTION = 0.5       # 'auto' ramp-up: over the first half of the clustering steps
 LSDC_AUTO_K_FRACTION = 0.4       # 'auto' k: this share of the B/K same-cluster batch-mates (paper's MNIST: 10 of 256/10)
@@ -321,11 +321,11 @@ class LSDC(ClusteringEstimator):
 
     'auto' choices, made from the data: the backbone ('convnet' for images, with stages until the map is 2x2, at
     most four of 32-256 channels; 'mlp' for vectors), the augmentation (`auto_policy`), `k` (round(0.4 B/K): fewer
-    partners than a sample has same-cluster batch-mates), the pretext (RotNet for square images of at least 32x32
+    partners than a sample has same-cluster batch-mates), the pretext (RotNet for square images of at least 28x28
     pixels, none for smaller ones or other data), `freeze` (all macro-blocks but the last after a pretext, none
     without), `mix` ('ricap' for images, 'mixup' for vectors), the epochs (about 1000 steps each for the pretext and
-    the clustering), the ramp-up (the first half of the clustering steps). `labels_` and `predict` are the head's argmax, `transform`
-    the backbone's features."""
+    the clustering), the ramp-up (the first half of the clustering steps). `labels_` and `predict` are the head's
+    argmax, `transform` the backbone's features."""
     _allow_images = True
 
     def __init__(
@@ -344,7 +344,7 @@ class LSDC(ClusteringEstimator):
         mix_alpha: float = 0.3,                 # Beta(mix_alpha, mix_alpha) of RICAP / MixUp (paper: 0.3)
         consistency: float = 5.0,               # λ of the MSE term after its ramp-up (paper: 5; 0 turns it off)
         rampup_epochs: float | str = "auto",    # T; 'auto': half of the clustering epochs
-        pretext_epochs: int | str = "auto",     # RotNet epochs; 'auto': about 1000 steps for square images >= 32 px, else 0
+        pretext_epochs: int | str = "auto",     # RotNet epochs; 'auto': about 1000 steps for square images >= 28 px, else 0
         freeze: int | str = "auto",             # macro-blocks frozen after the pretext; 'auto': all but the last
         epochs: int | str = "auto",             # clustering epochs; 'auto': about 1000 steps
         budget: float = 1.0,                    # multiplies every epoch count (tests: e.g. 0.05)

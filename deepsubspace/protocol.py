@@ -13,6 +13,10 @@ import numpy as np
 PROTOCOL_METHODS = ("NMCE", "CoKe", "IDFD", "LSDC")   # backbone + heads: the methods that share the protocol
 OWN_AUTOENCODER = ("DSC", "NCSC")                      # compared with their papers' autoencoders, labelled as such
 
+def _lsdc_pretext_min_size() -> int:
+    from deepsubspace.lsdc import LSDC_PRETEXT_MIN_SIZE
+    return LSDC_PRETEXT_MIN_SIZE
+
 def protocol_kwargs(
     name: str,                          # an estimator's class name, e.g. 'NMCE'
     X: np.ndarray,                      # the data it will fit: N x C x H x W images or N x D vectors
@@ -37,8 +41,8 @@ def protocol_kwargs(
             import deepsubspace as ds
             bs = min(inspect.signature(ds.NMCE).parameters["batch_size"].default, len(X))
             kw["tcr_steps"] = max(1, math.ceil(E * len(X) / bs))
-        elif name == "LSDC" and images and X.shape[2] == X.shape[3]:
-            kw["pretext_epochs"], kw["epochs"] = E // 2, max(1, E - E // 2)
+        elif name == "LSDC" and images and X.shape[2] == X.shape[3] and X.shape[2] >= _lsdc_pretext_min_size():
+            kw["pretext_epochs"], kw["epochs"] = E // 2, max(1, E - E // 2)   # LSD-C's own rule: RotNet only then
         else: kw["epochs"] = E
     return kw
 
