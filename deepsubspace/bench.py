@@ -62,6 +62,17 @@ def _value(text: str):
     try: return ast.literal_eval(text)
     except (ValueError, SyntaxError): return text
 
+def _path_value(
+    text: str,      # a value as written in the presets file
+    base: Path,     # the presets file's folder
+):
+    """`_value`, except that a relative path to an existing file or folder (a value with a '/' or ending in .npz) is
+    made absolute against the presets file's folder: a run executes in its own folder, where it would not resolve."""
+    v = _value(text)
+    if isinstance(v, str) and ("/" in v or v.endswith(".npz")) and not Path(v).is_absolute() and (base / v).exists():
+        return str((base / v).resolve())
+    return v
+
 def _own_options(
     cp: configparser.ConfigParser, # the parsed file
     section: str,                  # a section of it
@@ -106,8 +117,8 @@ def load_presets(
         empty = [k for k in sweep if not opts[k].split()]
         if empty: raise ValueError(f"{path}: [{section}] sweeps over {empty} but their value is empty: "
                                    "give at least one value, or take them out of `sweep`")
-        fixed = {k: _value(v) for k, v in opts.items() if k not in sweep}
-        grids = [[(k, _value(v)) for v in opts[k].split()] for k in sweep]
+        fixed = {k: _path_value(v, path.parent) for k, v in opts.items() if k not in sweep}
+        grids = [[(k, _path_value(v, path.parent)) for v in opts[k].split()] for k in sweep]
         for combo in itertools.product(*grids):
             run_id = section + ("/" + ",".join(f"{k}={v}" for k, v in combo) if combo else "")
             params = {**fixed, **dict(combo)}
