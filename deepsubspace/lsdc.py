@@ -333,7 +333,7 @@ class LSDC(ClusteringEstimator):
         n_clusters: int,                        # K, outputs of the cluster head
         labeling: str = "knn",                  # pair labels: 'knn', 'cosine' or 'sne'
         k: int | str = "auto",                  # kNN neighbours in the global batch; 'auto': round(0.4 B/K) (paper: 10 MNIST)
-        tau: float | None = None,               # threshold; None: 0.9 for 'cosine', 0.01 for 'sne' (paper, CIFAR-10)
+        tau: float | None = None,               # threshold (the paper's tau; c_0 / q_0 in the text); None: 0.9 cosine, 0.01 sne
         temperature: float = 1.0,               # sne: T of the kernel (paper: 1 on CIFAR-10)
         hidden_dim: int | None = None,          # None: linear head (paper); an int: two-layer head of this width
         backbone: str = "auto",                 # 'auto' (see above) or a name in `BACKBONES`
