@@ -26,6 +26,29 @@ from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parents[1]
 SLOW = re.compile(r"^\s*#\|\s*slow\b", re.M)
+# stderr lines that describe this machine, not the chapter: tqdm's missing-widgets notice, kernel log lines, progress
+# bars redrawn with carriage returns. Warnings the chapter means to show stay, without the kernel's temporary file name.
+NOISE = re.compile(r"TqdmWarning: IProgress not found|from \.autonotebook import tqdm|^\[IPKernelApp\]|\d+%\|.*\|")
+KERNEL_FILE = re.compile(r"/tmp/ipykernel_\d+/\d+\.py:\d+: ")
+
+
+def tidy_outputs(nb) -> int:
+    "Drop machine noise from the stderr outputs of a notebook and local paths from all of them; returns how many changed."
+    changed = 0
+    for c in nb.cells:
+        keep = []
+        for o in c.get("outputs", []):
+            if o.get("output_type") == "stream":
+                text = o["text"]
+                if o.get("name") == "stderr":
+                    text = "\n".join(l for l in text.replace("\r", "\n").split("\n") if not NOISE.search(l))
+                text = KERNEL_FILE.sub("", text).replace(str(ROOT) + "/", "")
+                if text != o["text"]: changed += 1
+                if not text.strip(): continue
+                o["text"] = text if text.endswith("\n") else text + "\n"
+            keep.append(o)
+        c["outputs"] = keep
+    return changed
 
 
 def reading_order(p: Path) -> tuple:
@@ -53,6 +76,7 @@ def run_chapter(path: Path, skip_slow: bool, timeout: int) -> tuple[float, str]:
     seconds = time.time() - t0
     for i, src in held.items():
         nb.cells[i].source, nb.cells[i].outputs = src, []
+    tidy_outputs(nb)
     nbformat.write(nb, path)
     return seconds, error
 
@@ -62,6 +86,7 @@ def main(argv=None) -> int:
     ap.add_argument("chapters", nargs="*", help="chapter stems (default: all, in reading order)")
     ap.add_argument("--slow", action="store_true", help="also run the cells flagged `#| slow` (long runs)")
     ap.add_argument("--timeout", type=int, default=3600, help="seconds one cell may take (default 3600)")
+    ap.add_argument("--tidy-only", action="store_true", help="do not execute: only tidy the saved outputs")
     a = ap.parse_args(argv)
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     paths = sorted((ROOT / "nbs").glob("*.ipynb"), key=reading_order)
@@ -69,6 +94,11 @@ def main(argv=None) -> int:
         unknown = set(a.chapters) - {p.stem for p in paths}
         if unknown: ap.error(f"no chapter {sorted(unknown)} in nbs/ (the stems are e.g. 10_coding_rate)")
         paths = [p for p in paths if p.stem in a.chapters]
+    if a.tidy_only:
+        for p in paths:
+            nb = nbformat.read(p, as_version=4)
+            if tidy_outputs(nb): nbformat.write(nb, p); print("tidied", p.stem)
+        return 0
     times, failed = {}, {}
     for p in paths:
         print(f"{p.stem} ...", end=" ", flush=True)
