@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import configparser
 import csv
 import hashlib
@@ -35,8 +36,9 @@ def _atomic_write(text: str, path: Path) -> None:
 
 # %% auto #0
 __all__ = ['SCALES', 'PUBLISHED', 'Preset', 'load_presets', 'override_params', 'write_metrics', 'RunResult', 'notebook_digest',
-           'read_record', 'is_fresh', 'check_parameters', 'run_one', 'run_presets', 'collect_results', 'seed_means',
-           'results_markdown', 'comparison', 'comparison_markdown', 'comparison_figures', 'write_results', 'main']
+           'read_record', 'is_fresh', 'declared_parameters', 'check_parameters', 'run_one', 'run_presets',
+           'collect_results', 'seed_means', 'results_markdown', 'comparison', 'comparison_markdown',
+           'comparison_figures', 'write_results', 'main']
 
 # %% ../nbs/90_bench.ipynb #e67bd292
 SCALES = ("quick", "cpu", "full")
@@ -191,16 +193,28 @@ def is_fresh(
     digest: str,        # `notebook_digest` of its notebook today
 ) -> bool:              # True: the folder holds a finished run of exactly this preset
     "A finished run counts only if its recorded parameters and notebook equal the preset's today."
-    rec = read_record(run_dir / "metrics.json")
+    return _records_run(read_record(run_dir / "metrics.json"), p, digest)
+
+def _records_run(rec: dict | None, p: Preset, digest: str) -> bool:
+    "Whether a run record (from `read_record`) is a finished run of preset `p` with a notebook of this digest."
     return rec is not None and rec.get("notebook_digest") == digest and _canonical(rec.get("params")) == _canonical(p.params)
+
+@functools.lru_cache(maxsize=None)
+def _declared(notebook: str, mtime_ns: int) -> dict:
+    "papermill's reading of a notebook's `parameters` cell, read once per notebook version (the cache key has its mtime)."
+    import papermill as pm
+    return pm.inspect_notebook(notebook)
+
+def declared_parameters(notebook: str | Path) -> dict:
+    "The parameters a benchmark notebook declares: name -> papermill's description (default, inferred type, help)."
+    return _declared(str(notebook), Path(notebook).stat().st_mtime_ns)
 
 def check_parameters(
     p: Preset,           # a preset
     notebook: Path,      # its notebook
 ) -> list[str]:          # one line per problem: a parameter the notebook does not declare, or text where it wants a number
     "Check a preset's parameters against its notebook's `parameters` cell (names, and numbers where a number is expected)."
-    import papermill as pm
-    declared = pm.inspect_notebook(str(notebook))
+    declared = declared_parameters(notebook)
     problems = []
     for k, v in p.params.items():
         if k not in declared:
@@ -238,8 +252,8 @@ def run_one(
     if not nb.exists():
         return _failed(p, run_dir, f"benchmark notebook {nb} (from preset {p.run_id}) does not exist", rank)
     digest = notebook_digest(nb)
-    if not force and is_fresh(p, run_dir, digest):
-        rec = read_record(run_dir / "metrics.json")
+    rec = None if force else read_record(run_dir / "metrics.json")
+    if _records_run(rec, p, digest):
         if rank == 0 and rec.get("label", "") != p.label:     # a renamed row needs no re-run
             rec["label"] = p.label; _atomic_write(json.dumps(rec, indent=1, default=str), run_dir / "metrics.json")
         return RunResult(p, "skipped")
@@ -253,7 +267,7 @@ def run_one(
         import tempfile
         where = Path(tempfile.mkdtemp(prefix=f"deepsubspace-rank{rank}-"))
     params = {**p.params, **(extra_params or {}), "out_dir": str(where)}
-    if threads and "threads" in pm.inspect_notebook(str(nb)): params["threads"] = threads
+    if threads and "threads" in declared_parameters(nb): params["threads"] = threads
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")   # kernels inherit it: waiting threads sleep, not spin
     if threads: os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(threads)
     t0 = time.time()
