@@ -25,16 +25,13 @@ sys.path.insert(0, str(ROOT / "tools"))
 from check_site import check_site, expand, sidebar_entries  # noqa: E402
 from browser_check import browser_check, find_chromium, install_chromium  # noqa: E402
 from docs_post_render import copy_runs, hidden_cells  # noqa: E402
+from run_course import reading_order as chapter_key  # noqa: E402  (the course's reading order, defined once)
 
 CHAPTERS = sorted((ROOT / "nbs").glob("*.ipynb"))
 FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?^[ \t]*\1", re.S | re.M)  # a fenced code block in markdown
 MATH = re.compile(r"(?<![\\$])\$[^$\s][^$]*?(?<!\s)\$|\$\$.+?\$\$", re.S)  # $x$ or $$...$$ in a markdown cell
 
 
-def chapter_key(p: Path) -> tuple:
-    "Reading order: index first, then by the chapter number in front of the name."
-    m = re.match(r"(\d+)_", p.name)
-    return (p.stem != "index", int(m.group(1)) if m else 10**6, p.name)
 
 
 def sections(items, name="sidebar"):
