@@ -36,9 +36,9 @@ def _atomic_write(text: str, path: Path) -> None:
 
 # %% auto #0
 __all__ = ['SCALES', 'PUBLISHED', 'Preset', 'load_presets', 'override_params', 'write_metrics', 'RunResult', 'notebook_digest',
-           'read_record', 'is_fresh', 'declared_parameters', 'check_parameters', 'run_one', 'run_presets',
-           'collect_results', 'seed_means', 'results_markdown', 'comparison', 'comparison_markdown',
-           'comparison_figures', 'write_results', 'main']
+           'library_digest', 'older_library_runs', 'read_record', 'is_fresh', 'declared_parameters', 'check_parameters',
+           'run_one', 'run_presets', 'collect_results', 'seed_means', 'results_markdown', 'comparison',
+           'comparison_markdown', 'comparison_figures', 'write_results', 'main']
 
 # %% ../nbs/90_bench.ipynb #e67bd292
 SCALES = ("quick", "cpu", "full")
@@ -179,6 +179,24 @@ def notebook_digest(path: str | Path) -> str:
     "A short SHA-256 of a notebook file: a finished run records it, and is re-run once the notebook changes."
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
+@functools.lru_cache(maxsize=None)
+def library_digest() -> str:
+    "A short SHA-256 of the installed deepsubspace package's code (its modules but the generated index `_modidx.py`)."
+    import deepsubspace
+    h = hashlib.sha256()
+    for f in sorted(Path(deepsubspace.__file__).parent.glob("*.py")):
+        if f.name != "_modidx.py": h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+def older_library_runs(
+    results: list,        # `RunResult`s of `run_presets`
+    out: str | Path,      # their output root
+) -> list:                # the skipped ones whose record names another library version (or none)
+    """Skipped runs that finished with other library code than today's. They are not re-run by themselves (a library
+    edit would otherwise re-run hours of presets); the runner names them, and `--force` re-runs them."""
+    return [r for r in results if r.status == "skipped"
+            and (read_record(Path(out) / r.preset.folder / "metrics.json") or {}).get("library_digest") != library_digest()]
+
 def _canonical(x) -> str: return json.dumps(x, sort_keys=True, default=str)
 
 def read_record(path: str | Path) -> dict | None:
@@ -284,7 +302,7 @@ def run_one(
     if rank == 0:                                     # stamp the run's identity next to what the notebook measured
         record = read_record(run_dir / "metrics.json")
         record.update(run_id=p.run_id, scale=p.scale, notebook=p.notebook, params=p.params, label=p.label,
-                      notebook_digest=digest, threads=threads, processes=world)
+                      notebook_digest=digest, library_digest=library_digest(), threads=threads, processes=world)
         _atomic_write(json.dumps(record, indent=1, default=str), run_dir / "metrics.json")
     return RunResult(p, "done", seconds)
 
@@ -692,6 +710,9 @@ def main(argv: list[str] | None = None) -> int:
     done = sum(r.status == "done" for r in results); skipped = sum(r.status == "skipped" for r in results)
     print(f"\n{done} run, {skipped} skipped (finished with today's parameters and notebook), {len(failed)} failed; "
           f"table: {Path(a.out) / 'results.md'}")
+    older = older_library_runs(results, a.out)
+    if older: print(f"{len(older)} of the skipped runs finished with other deepsubspace code than today's (the library "
+                    f"changed since; their results may differ now): --force re-runs them, e.g. {older[0].preset.run_id}")
     for r in failed: print(f"FAILED {r.preset.run_id}: {r.error}  (see {Path(a.out) / r.preset.folder / 'error.txt'})")
     for f in bad: print(f"could not read {f} (truncated, or not a run's metrics.json): that run counts as not finished",
                         file=sys.stderr)
