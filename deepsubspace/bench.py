@@ -172,6 +172,7 @@ class RunResult:
     status: str            # 'done', 'skipped' (finished with today's parameters and notebook) or 'failed'
     seconds: float = 0.0
     error: str = ""
+    library_digest: str | None = None  # the `library_digest` its record names (a skipped run: the code it finished with)
 
 _TRACE = "\n\nTraceback in the runner:\n"
 
@@ -190,12 +191,10 @@ def library_digest() -> str:
 
 def older_library_runs(
     results: list,        # `RunResult`s of `run_presets`
-    out: str | Path,      # their output root
 ) -> list:                # the skipped ones whose record names another library version (or none)
     """Skipped runs that finished with other library code than today's. They are not re-run by themselves (a library
     edit would otherwise re-run hours of presets); the runner names them, and `--force` re-runs them."""
-    return [r for r in results if r.status == "skipped"
-            and (read_record(Path(out) / r.preset.folder / "metrics.json") or {}).get("library_digest") != library_digest()]
+    return [r for r in results if r.status == "skipped" and r.library_digest != library_digest()]
 
 def _canonical(x) -> str: return json.dumps(x, sort_keys=True, default=str)
 
@@ -274,7 +273,7 @@ def run_one(
     if _records_run(rec, p, digest):
         if rank == 0 and rec.get("label", "") != p.label:     # a renamed row needs no re-run
             rec["label"] = p.label; _atomic_write(json.dumps(rec, indent=1, default=str), run_dir / "metrics.json")
-        return RunResult(p, "skipped")
+        return RunResult(p, "skipped", library_digest=rec.get("library_digest"))
     problems = check_parameters(p, nb)
     if problems: return _failed(p, run_dir, "; ".join(problems), rank)
     if rank == 0:
@@ -304,7 +303,7 @@ def run_one(
         record.update(run_id=p.run_id, scale=p.scale, notebook=p.notebook, params=p.params, label=p.label,
                       notebook_digest=digest, library_digest=library_digest(), threads=threads, processes=world)
         _atomic_write(json.dumps(record, indent=1, default=str), run_dir / "metrics.json")
-    return RunResult(p, "done", seconds)
+    return RunResult(p, "done", seconds, library_digest=library_digest())
 
 def _failed(p: Preset, run_dir: Path, error: str, rank: int = 0, seconds: float = 0.0) -> RunResult:
     "Record a failed run: rank 0 replaces the folder's metrics with `error.txt` (the full message and traceback)."
@@ -332,8 +331,9 @@ def _one_on_processes(
     seconds = time.time() - t0
     run_dir = (out / p.folder).resolve()
     status = re.findall(r"^deepsubspace exec: (done|skipped)", r.stdout, re.M)
-    if r.returncode == 0 and status and read_record(run_dir / "metrics.json") is not None:
-        return RunResult(p, status[-1], seconds)
+    rec = read_record(run_dir / "metrics.json")
+    if r.returncode == 0 and status and rec is not None:
+        return RunResult(p, status[-1], seconds, library_digest=rec.get("library_digest"))
     if (run_dir / "error.txt").exists():             # rank 0 recorded why
         err = (run_dir / "error.txt").read_text().split("\n", 1)[-1].split(_TRACE)[0].strip()
         return RunResult(p, "failed", seconds, (err.splitlines() or ["failed"])[-1][:500])
@@ -710,7 +710,7 @@ def main(argv: list[str] | None = None) -> int:
     done = sum(r.status == "done" for r in results); skipped = sum(r.status == "skipped" for r in results)
     print(f"\n{done} run, {skipped} skipped (finished with today's parameters and notebook), {len(failed)} failed; "
           f"table: {Path(a.out) / 'results.md'}")
-    older = older_library_runs(results, a.out)
+    older = older_library_runs(results)
     if older: print(f"{len(older)} of the skipped runs finished with other deepsubspace code than today's (the library "
                     f"changed since; their results may differ now): --force re-runs them, e.g. {older[0].preset.run_id}")
     for r in failed: print(f"FAILED {r.preset.run_id}: {r.error}  (see {Path(a.out) / r.preset.folder / 'error.txt'})")
