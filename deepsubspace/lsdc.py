@@ -323,8 +323,8 @@ class LSDC(ClusteringEstimator):
     most four of 32-256 channels; 'mlp' for vectors), the augmentation (`auto_policy`), `k` (round(0.4 B/K): fewer
     partners than a sample has same-cluster batch-mates), the pretext (RotNet for square images of at least 28x28
     pixels, none for smaller ones or other data), `freeze` (all macro-blocks but the last after a pretext, none
-    without), `mix` ('ricap' for colour images, 'none' for single-channel images, 'mixup' for vectors), the epochs (about 1000 steps each for the pretext and
-    the clustering), the ramp-up (the first half of the clustering steps). `labels_` and `predict` are the head's
+    without), `mix` ('ricap' for colour images, 'none' for single-channel images, 'mixup' for vectors), the epochs
+    (about 1000 steps each for the pretext and the clustering), the ramp-up (the first half of the clustering steps). `labels_` and `predict` are the head's
     argmax, `transform` the backbone's features."""
     _allow_images = True
 
@@ -340,7 +340,7 @@ class LSDC(ClusteringEstimator):
         backbone_kwargs: dict | None = None,    # passed to `make_backbone`; input sizes (and 'auto' widths) filled in
         augment: str = "auto",                  # `make_augment` policy; 'auto': `auto_policy` of the sample shape; 'none'
         augment_kwargs: dict | None = None,     # overrides of the policy
-        mix: str = "auto",                      # 'ricap', 'mixup', 'none'; 'auto': ricap for colour images, none for one channel, mixup for vectors
+        mix: str = "auto",                      # 'ricap', 'mixup', 'none'; 'auto': ricap colour / none 1-channel images, mixup vectors
         mix_alpha: float = 0.3,                 # Beta(mix_alpha, mix_alpha) of RICAP / MixUp (paper: 0.3)
         consistency: float = 5.0,               # λ of the MSE term after its ramp-up (paper: 5; 0 turns it off)
         rampup_epochs: float | str = "auto",    # T; 'auto': half of the clustering epochs

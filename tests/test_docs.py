@@ -32,8 +32,6 @@ FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?^[ \t]*\1", re.S | re.M)  # a fence
 MATH = re.compile(r"(?<![\\$])\$[^$\s][^$]*?(?<!\s)\$|\$\$.+?\$\$", re.S)  # $x$ or $$...$$ in a markdown cell
 
 
-
-
 def sections(items, name="sidebar"):
     "Yield (name, contents) for every section of the sidebar, nested ones too."
     for it in items if isinstance(items, list) else [items]:
