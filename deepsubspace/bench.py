@@ -25,14 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
-def _atomic_write(text: str, path: Path) -> None:
-    """Write a text file atomically: a temporary file beside it, then one rename. (`engine.atomic_write_text` does the
-    same, but importing the engine loads torch, and the runner and its `list` must start in well under a second.)"""
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8"); os.replace(tmp, path)
-    finally: tmp.unlink(missing_ok=True)
+
+from .files import atomic_write_text   # torch-free: the runner and its `list` start in well under a second
+
 
 # %% auto #0
 __all__ = ['SCALES', 'PUBLISHED', 'Preset', 'load_presets', 'override_params', 'write_metrics', 'RunResult', 'notebook_digest',
@@ -161,7 +156,7 @@ def write_metrics(
 ) -> Path:               # the metrics.json written
     "Write a benchmark run's results as `metrics.json` (atomically)."
     path = Path(out_dir) / "metrics.json"
-    _atomic_write(json.dumps({"metrics": metrics, **info}, indent=1, default=str), path)
+    atomic_write_text(json.dumps({"metrics": metrics, **info}, indent=1, default=str), path)
     return path
 
 # %% ../nbs/90_bench.ipynb #3d7919aa
@@ -272,7 +267,7 @@ def run_one(
     rec = None if force else read_record(run_dir / "metrics.json")
     if _records_run(rec, p, digest):
         if rank == 0 and rec.get("label", "") != p.label:     # a renamed row needs no re-run
-            rec["label"] = p.label; _atomic_write(json.dumps(rec, indent=1, default=str), run_dir / "metrics.json")
+            rec["label"] = p.label; atomic_write_text(json.dumps(rec, indent=1, default=str), run_dir / "metrics.json")
         return RunResult(p, "skipped", library_digest=rec.get("library_digest"))
     problems = check_parameters(p, nb)
     if problems: return _failed(p, run_dir, "; ".join(problems), rank)
@@ -302,7 +297,7 @@ def run_one(
         record = read_record(run_dir / "metrics.json")
         record.update(run_id=p.run_id, scale=p.scale, notebook=p.notebook, params=p.params, label=p.label,
                       notebook_digest=digest, library_digest=library_digest(), threads=threads, processes=world)
-        _atomic_write(json.dumps(record, indent=1, default=str), run_dir / "metrics.json")
+        atomic_write_text(json.dumps(record, indent=1, default=str), run_dir / "metrics.json")
     return RunResult(p, "done", seconds, library_digest=library_digest())
 
 def _failed(p: Preset, run_dir: Path, error: str, rank: int = 0, seconds: float = 0.0) -> RunResult:
@@ -310,7 +305,7 @@ def _failed(p: Preset, run_dir: Path, error: str, rank: int = 0, seconds: float 
     if rank == 0:
         run_dir.mkdir(parents=True, exist_ok=True)
         (run_dir / "metrics.json").unlink(missing_ok=True)
-        _atomic_write(f"{p.run_id}\n{error}\n", run_dir / "error.txt")
+        atomic_write_text(f"{p.run_id}\n{error}\n", run_dir / "error.txt")
     return RunResult(p, "failed", seconds, error.split(_TRACE)[0].strip().splitlines()[-1][:500])
 
 def _one_on_processes(
@@ -622,13 +617,13 @@ def write_results(
         if not crow or not any(r["seeds"] for r in crow): continue
         figs = comparison_figures(crow, out, scale)
         md = comparison_markdown(crow, scale, figs)
-        _atomic_write(md, out / f"comparison_{scale}.md")
-        _atomic_write(_csv(crow), out / f"comparison_{scale}.csv")
+        atomic_write_text(md, out / f"comparison_{scale}.md")
+        atomic_write_text(_csv(crow), out / f"comparison_{scale}.csv")
         parts.append(md)
     runs = results_markdown(rows)
     text = "\n".join(parts) + ("\n## Every run\n\n" + runs if parts else runs)
-    _atomic_write(text, out / "results.md")
-    _atomic_write(_csv(rows), out / "results.csv")
+    atomic_write_text(text, out / "results.md")
+    atomic_write_text(_csv(rows), out / "results.csv")
     return rows
 
 def _csv(rows: list[dict]) -> str:

@@ -12,11 +12,9 @@ import json
 import math
 import numbers
 import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import torch
@@ -24,14 +22,15 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from tqdm.auto import tqdm
 
+from .files import _atomic_replace, atomic_write_text
 from .distributed import (all_reduce_mean, convert_sync_batchnorm, get_rank, get_world_size,
                                       is_distributed, is_main_process)
 
 # %% auto #0
 __all__ = ['resolve_device', 'amp_dtype', 'steps_per_epoch', 'batch_indices', 'step_seed', 'LARS', 'parameter_groups',
-           'make_optimizer', 'make_schedule', 'atomic_save', 'atomic_write_text', 'load_checkpoint',
-           'phase_checkpoint_dir', 'data_fingerprint', 'checkpoint_identity', 'Method', 'Callback', 'TrainConfig',
-           'ProgressBar', 'JsonlLogger', 'Checkpointer', 'BestState', 'max_safe_magnitude', 'Trainer', 'train']
+           'make_optimizer', 'make_schedule', 'atomic_save', 'load_checkpoint', 'phase_checkpoint_dir',
+           'data_fingerprint', 'checkpoint_identity', 'Method', 'Callback', 'TrainConfig', 'ProgressBar', 'JsonlLogger',
+           'Checkpointer', 'BestState', 'max_safe_magnitude', 'Trainer', 'train']
 
 # %% ../nbs/85_engine.ipynb #7736f1d5
 def resolve_device(
@@ -183,30 +182,12 @@ def make_schedule(
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 # %% ../nbs/85_engine.ipynb #075b772e
-def _atomic_replace(path: Path, write: Callable) -> None:
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f); f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp): os.unlink(tmp)
-        raise
-
 def atomic_save(
     obj,         # tensors, dicts, lists and plain values (what `torch.load(weights_only=True)` accepts)
     path,        # destination file
 ) -> None:
     "torch.save that never leaves a half-written file at `path`."
     _atomic_replace(Path(path), lambda f: torch.save(obj, f))
-
-def atomic_write_text(
-    text: str,   # content
-    path,        # destination file
-) -> None:
-    "Write a text file atomically (results, metrics)."
-    _atomic_replace(Path(path), lambda f: f.write(text.encode("utf-8")))
 
 def load_checkpoint(
     path,                        # a file written by `atomic_save`
