@@ -286,7 +286,10 @@ def run_one(
     try:
         pm.execute_notebook(str(nb), str(where / "run.ipynb"), parameters=params, cwd=str(where),
                             kernel_name="python3", progress_bar=False, log_output=False,
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])   # not a warning per run about TCP
+                            # the kernel's own log only at CRITICAL: not a warning per run about TCP, nor the ERROR
+                            # "KeyboardInterrupt caught in kernel" (jupyter_client interrupts every kernel as it shuts
+                            # it down, after the notebook has finished); errors of the notebook's cells still fail the run
+                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
         error = "" if read_record(where / "metrics.json") is not None else (
             f"{p.notebook} ran but wrote no metrics.json into {where}: it must call write_metrics(out_dir, ...)")
     except Exception as e:
