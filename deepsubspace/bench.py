@@ -25,9 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-
 from .files import atomic_write_text   # torch-free: the runner and its `list` start in well under a second
-
 
 # %% auto #0
 __all__ = ['SCALES', 'PUBLISHED', 'Preset', 'load_presets', 'override_params', 'write_metrics', 'RunResult', 'notebook_digest',

@@ -22,9 +22,9 @@ from .models import ClusterHead, SmallConvNet, backbone_for_data, convnet_widths
 
 # %% auto #0
 __all__ = ['LABELINGS', 'MIXES', 'LSDC_AUTO_PRETEXT_STEPS', 'LSDC_PRETEXT_MIN_SIZE', 'LSDC_AUTO_STEPS', 'LSDC_RAMPUP_FRACTION',
-           'LSDC_AUTO_K_FRACTION', 'pair_labels_naive', 'pair_labels', 'pair_bce_naive', 'pair_bce', 'sigmoid_rampup',
-           'mixup', 'ricap', 'compose', 'mixed_targets', 'rotations', 'RotNetMethod', 'macro_blocks', 'freeze_blocks',
-           'LSDCNet', 'LSDCMethod', 'LSDC']
+           'LSDC_AUTO_K_FRACTION', 'pair_labels_naive', 'pair_labels', 'pair_label_counts', 'pair_bce_naive',
+           'pair_bce', 'sigmoid_rampup', 'mixup', 'ricap', 'compose', 'mixed_targets', 'rotations', 'RotNetMethod',
+           'macro_blocks', 'freeze_blocks', 'LSDCNet', 'LSDCMethod', 'LSDC']
 
 # %% ../nbs/50_lsdc.ipynb #f74e4d21
 LABELINGS = ("knn", "cosine", "sne")
@@ -85,6 +85,17 @@ def pair_labels(
             return (a | a.T | eye).float()
         q = torch.softmax((-d2 / temperature**2).masked_fill(eye, float("-inf")), dim=1)   # q_{j|i}, rows sum to 1
         return (((q + q.T) / 2 > tau) | eye).float()
+
+# %% ../nbs/50_lsdc.ipynb #302d66a3
+def pair_label_counts(
+    s: torch.Tensor,   # B x B pair labels of a batch (from `pair_labels`)
+    y,                 # the batch's B true classes (tensor or array); used to measure, never to train
+) -> tuple[float, float, float]:  # (pairs labelled 1 that share a class, pairs labelled 1, pairs that share a class)
+    "Count a batch's pair labels against the classes, off the diagonal: precision = first / second, recall = first / third."
+    y = torch.as_tensor(y, device=s.device)
+    off = ~torch.eye(len(s), dtype=torch.bool, device=s.device)
+    pos, same = (s > 0) & off, (y[:, None] == y[None]) & off
+    return float((pos & same).sum()), float(pos.sum()), float(same.sum())
 
 # %% ../nbs/50_lsdc.ipynb #bd4bf7a4
 def pair_bce_naive(

@@ -17,7 +17,7 @@ import torch
 from sklearn.cluster import KMeans
 
 from deepsubspace.data import load_dataset
-from deepsubspace.lsdc import LSDC, LSDCMethod, pair_labels
+from deepsubspace.lsdc import LSDC, LSDCMethod, pair_label_counts, pair_labels
 from deepsubspace.metrics import evaluate
 
 
@@ -39,9 +39,8 @@ def main(dataset: str, seed: int, kwargs: dict) -> None:
             self.net.train(was)
             head = logits.argmax(1).numpy()
             km = KMeans(K, n_init=5, random_state=0).fit_predict(z.numpy())
-            s = pair_labels(z[batch], "knn", self.k).numpy()
-            np.fill_diagonal(s, 0)
-            precision = (s * (y[batch][:, None] == y[batch][None])).sum() / s.sum()
+            tp, pos, _ = pair_label_counts(pair_labels(z[batch], "knn", self.k), y[batch])
+            precision = tp / pos
             share = np.bincount(head, minlength=K) / len(X)
             print(f"step {step:5d}  head ACC {evaluate(y, head)['acc']:.3f}  k-means(z) ACC {evaluate(y, km)['acc']:.3f}  "
                   f"kNN precision {precision:.3f}  clusters {share.max():.3f} .. {share.min():.3f}", flush=True)
