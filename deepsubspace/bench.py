@@ -28,10 +28,11 @@ import numpy as np
 from .files import atomic_write_text   # torch-free: the runner and its `list` start in well under a second
 
 # %% auto #0
-__all__ = ['SCALES', 'PUBLISHED', 'Preset', 'load_presets', 'override_params', 'write_metrics', 'RunResult', 'notebook_digest',
-           'library_digest', 'older_library_runs', 'read_record', 'is_fresh', 'declared_parameters', 'check_parameters',
-           'run_one', 'run_presets', 'collect_results', 'seed_means', 'results_markdown', 'comparison',
-           'comparison_markdown', 'comparison_figures', 'write_results', 'main']
+__all__ = ['SCALES', 'KERNEL_START_RETRIES', 'PUBLISHED', 'Preset', 'load_presets', 'override_params', 'write_metrics',
+           'RunResult', 'notebook_digest', 'library_digest', 'older_library_runs', 'read_record', 'is_fresh',
+           'declared_parameters', 'check_parameters', 'cells_started', 'run_one', 'run_presets', 'collect_results',
+           'seed_means', 'results_markdown', 'comparison', 'comparison_markdown', 'comparison_figures', 'write_results',
+           'main']
 
 # %% ../nbs/90_bench.ipynb #e67bd292
 SCALES = ("quick", "cpu", "full")
@@ -244,6 +245,16 @@ def _rank() -> tuple[int, int]:
     "(global rank, world size) of this process as torchrun describes it in the environment; (0, 1) without torchrun."
     return int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
 
+KERNEL_START_RETRIES = 2   # new kernels for a run whose kernel failed before its first cell ran
+
+def cells_started(
+    executed: str | Path,  # the notebook papermill writes as it executes
+) -> bool:                 # False if no cell had started (or nothing readable was written)
+    "Whether papermill began executing any cell of `executed`; a kernel that failed to start leaves none begun."
+    try: cells = json.loads(Path(executed).read_text())["cells"]
+    except (OSError, ValueError, KeyError): return False
+    return any((c.get("metadata", {}).get("papermill") or {}).get("start_time") for c in cells)
+
 def run_one(
     p: Preset,                     # the run
     out: str | Path,               # output root
@@ -281,17 +292,23 @@ def run_one(
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")   # kernels inherit it: waiting threads sleep, not spin
     if threads: os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(threads)
     t0 = time.time()
-    try:
-        pm.execute_notebook(str(nb), str(where / "run.ipynb"), parameters=params, cwd=str(where),
-                            kernel_name="python3", progress_bar=False, log_output=False,
-                            # the kernel's own log only at CRITICAL: not a warning per run about TCP, nor the ERROR
-                            # "KeyboardInterrupt caught in kernel" (jupyter_client interrupts every kernel as it shuts
-                            # it down, after the notebook has finished); errors of the notebook's cells still fail the run
-                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
-        error = "" if read_record(where / "metrics.json") is not None else (
-            f"{p.notebook} ran but wrote no metrics.json into {where}: it must call write_metrics(out_dir, ...)")
-    except Exception as e:
-        error = f"{type(e).__name__}: {e}{_TRACE}{traceback.format_exc()}"
+    for attempt in range(1 + KERNEL_START_RETRIES):
+        try:
+            pm.execute_notebook(str(nb), str(where / "run.ipynb"), parameters=params, cwd=str(where),
+                                kernel_name="python3", progress_bar=False, log_output=False,
+                                # the kernel's own log only at CRITICAL: not a warning per run about TCP, nor the ERROR
+                                # "KeyboardInterrupt caught in kernel" (jupyter_client interrupts every kernel as it
+                                # shuts it down, after the notebook has finished); errors of the notebook's cells still
+                                # fail the run
+                                extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+            error = "" if read_record(where / "metrics.json") is not None else (
+                f"{p.notebook} ran but wrote no metrics.json into {where}: it must call write_metrics(out_dir, ...)")
+        except Exception as e:
+            error = f"{type(e).__name__}: {e}{_TRACE}{traceback.format_exc()}"
+            if (attempt < KERNEL_START_RETRIES and not isinstance(e, pm.PapermillExecutionError)
+                    and not cells_started(where / "run.ipynb")):
+                continue                              # the kernel failed before the first cell: start a new one
+        break
     seconds = time.time() - t0
     if error: return _failed(p, run_dir, error, rank, seconds)
     if rank == 0:                                     # stamp the run's identity next to what the notebook measured
@@ -333,7 +350,8 @@ def _one_on_processes(
     if (run_dir / "error.txt").exists():             # rank 0 recorded why
         err = (run_dir / "error.txt").read_text().split("\n", 1)[-1].split(_TRACE)[0].strip()
         return RunResult(p, "failed", seconds, (err.splitlines() or ["failed"])[-1][:500])
-    tail = "\n".join(r.stderr.strip().splitlines()[-20:])
+    ranks = re.findall(r"^deepsubspace exec: rank \d+ failed.*$", r.stderr, re.M)   # why a rank > 0 failed
+    tail = "\n".join(ranks + r.stderr.strip().splitlines()[-20:])
     return _failed(p, run_dir, f"torchrun exited with status {r.returncode}; the end of its stderr:\n{tail}", 0, seconds)
 
 def run_presets(
@@ -675,6 +693,7 @@ def main(argv: list[str] | None = None) -> int:
         r = run_one(p, a.out, Path(a.settings).resolve().parent, a.force,
                     {"data_root": a.data_root} if a.data_root else None, a.threads)
         if _rank()[0] == 0: print(f"deepsubspace exec: {r.status} {p.run_id} {r.error}".rstrip())
+        elif r.status == "failed": print(f"deepsubspace exec: rank {_rank()[0]} failed {p.run_id}: {r.error}", file=sys.stderr)
         return 0 if r.status != "failed" else 1
     if a.cmd == "table":
         bad: list = []
