@@ -320,7 +320,7 @@ class LSDCMethod(Method):
 # %% ../nbs/50_lsdc.ipynb #4a5260ef
 LSDC_AUTO_PRETEXT_STEPS = 1000   # 'auto' pretext epochs: about this many RotNet steps
 LSDC_PRETEXT_MIN_SIZE = 28       # 'auto' pretext: RotNet only on square images this wide or wider (the paper's smallest: MNIST)
-LSDC_AUTO_STEPS = 1000           # 'auto' clustering epochs: about this many steps
+LSDC_AUTO_STEPS = 4000           # 'auto' clustering epochs: about this many steps (about the paper's MNIST length)
 LSDC_RAMPUP_FRACTION = 0.5       # 'auto' ramp-up: over the first half of the clustering steps
 LSDC_AUTO_K_FRACTION = 0.4       # 'auto' k: this share of the B/K same-cluster batch-mates (paper's MNIST: 10 of 256/10)
 
@@ -335,7 +335,7 @@ class LSDC(ClusteringEstimator):
     partners than a sample has same-cluster batch-mates), the pretext (RotNet for square images of at least 28x28
     pixels, none for smaller ones or other data), `freeze` (all macro-blocks but the last after a pretext, none
     without), `mix` ('ricap' for colour images, 'none' for single-channel images, 'mixup' for vectors), the epochs
-    (about 1000 steps each for the pretext and the clustering), the ramp-up (the first half of the clustering steps). `labels_` and `predict` are the head's
+    (about 1000 RotNet steps and 4000 clustering steps), the ramp-up (the first half of the clustering steps). `labels_` and `predict` are the head's
     argmax, `transform` the backbone's features."""
     _allow_images = True
 
@@ -357,8 +357,8 @@ class LSDC(ClusteringEstimator):
         rampup_epochs: float | str = "auto",    # T; 'auto': half of the clustering epochs
         pretext_epochs: int | str = "auto",     # RotNet epochs; 'auto': about 1000 steps for square images >= 28 px, else 0
         freeze: int | str = "auto",             # macro-blocks frozen after the pretext; 'auto': all but the last
-        epochs: int | str = "auto",             # clustering epochs; 'auto': about 1000 steps
-        budget: float = 1.0,                    # multiplies every epoch count (tests: e.g. 0.05)
+        epochs: int | str = "auto",             # clustering epochs; 'auto': about 4000 steps
+        budget: float = 1.0,                    # multiplies every epoch count (tests: e.g. 0.0125)
         batch_size: int = 256,                  # global batch size of the clustering (paper: 256); pretext: half
         optimizer: str = "sgd",                 # 'sgd', 'adam', 'adamw' or 'lars'
         lr: float = 0.1,                        # peak learning rate of both phases (paper: 0.1)

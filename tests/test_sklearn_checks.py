@@ -41,7 +41,7 @@ ESTIMATORS = {
                                 {**N_CLUSTERS_1, 'check_estimators_dtypes': ZERO_ROW}),
     'CoKe': (ds.CoKe(3, epochs=1, batch_size=32, **DEEP), N_CLUSTERS_1),
     'IDFD': (ds.IDFD(3, epochs=2, batch_size=32, n_init=2, **DEEP), N_CLUSTERS_1),
-    'LSDC': (ds.LSDC(3, k=3, budget=0.02, **DEEP), N_CLUSTERS_1),
+    'LSDC': (ds.LSDC(3, k=3, budget=0.005, **DEEP), N_CLUSTERS_1),
 }
 
 # which estimators learn a representation (implement `_transform`) and which have a rule for new points
