@@ -350,8 +350,9 @@ def _one_on_processes(
     if (run_dir / "error.txt").exists():             # rank 0 recorded why
         err = (run_dir / "error.txt").read_text().split("\n", 1)[-1].split(_TRACE)[0].strip()
         return RunResult(p, "failed", seconds, (err.splitlines() or ["failed"])[-1][:500])
-    ranks = re.findall(r"^deepsubspace exec: rank \d+ failed.*$", r.stderr, re.M)   # why a rank > 0 failed
-    tail = "\n".join(ranks + r.stderr.strip().splitlines()[-20:])
+    last = r.stderr.strip().splitlines()[-20:]
+    ranks = [l for l in re.findall(r"^deepsubspace exec: rank \d+ failed.*$", r.stderr, re.M) if l not in last]
+    tail = "\n".join(ranks + last)                  # why a rank > 0 failed, once, then the end of stderr
     return _failed(p, run_dir, f"torchrun exited with status {r.returncode}; the end of its stderr:\n{tail}", 0, seconds)
 
 def run_presets(
